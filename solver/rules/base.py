@@ -1,0 +1,87 @@
+"""The rule protocol: a rule is the unit of extension.
+
+A rule has an ID (RULES.md, or a planner's own), an `encode` that adds its constraints to
+the CP-SAT model and returns its penalty terms, and a `check` that reads only the request
+and the finished plan. The solver runs every rule's `encode`; the validator runs every
+rule's `check`. This module must not import ortools: the validator imports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from solver.plan_facts import PlanFacts
+from solver.schemas import Plan, PlanRequest, Violation
+from solver.timeline import Timeline
+
+if TYPE_CHECKING:
+    from solver.vars import PlanVars
+
+
+@dataclass(frozen=True)
+class PenaltyTerm:
+    """A soft rule's unweighted penalty: an integer CP-SAT expression in the rule's unit."""
+
+    rule: str
+    expr: Any  # a CP-SAT linear expression; typed loosely so this module needs no ortools
+    detail: str = ""
+
+
+@dataclass
+class EncodeContext:
+    """What an encoding reads and writes: the model, its variables and the calendar."""
+
+    model: Any  # ortools.sat.python.cp_model.CpModel
+    vars: PlanVars
+    timeline: Timeline
+    strict_wishes: bool
+
+    @property
+    def request(self) -> PlanRequest:
+        return self.timeline.request
+
+
+@dataclass
+class CheckContext:
+    """What a check reads: the request, its calendar and the finished plan. No solver."""
+
+    timeline: Timeline
+    plan: Plan
+    facts: PlanFacts = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.facts = PlanFacts(self.timeline, self.plan)
+
+    @property
+    def request(self) -> PlanRequest:
+        return self.timeline.request
+
+
+@dataclass
+class CheckOutcome:
+    """A check's verdict: hard-rule violations and the unweighted soft penalty (rule units)."""
+
+    violations: list[Violation] = field(default_factory=list)
+    penalty: int = 0
+    details: list[str] = field(default_factory=list)
+
+
+@runtime_checkable
+class Rule(Protocol):
+    """A rule both the solver and the validator honour.
+
+    `id` names the rule in violations, penalties and explanations. `hard` rules return no
+    penalty terms from `encode`; soft rules return terms whose weight is looked up by `id`
+    in the request's `weights`, else `default_weight`.
+    """
+
+    id: str
+    title: str
+    hard: bool
+    default_weight: float
+
+    def encode(self, ctx: EncodeContext) -> Sequence[PenaltyTerm]: ...
+
+    def check(self, ctx: CheckContext) -> CheckOutcome: ...

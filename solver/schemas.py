@@ -1,0 +1,499 @@
+"""The public JSON contracts: what a planner sends (PlanRequest) and gets back (SolveResult).
+
+These pydantic models are the single source of truth for the JSON Schema and the OpenAPI
+document. Field names follow ../shared/DESIGN.md; fields may be added, never renamed.
+Cross-field checks raise a validation error naming the field and the rule it protects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+MAX_HORIZON_WEEKS = 104
+DEFAULT_HORIZON_WEEKS = 12
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+SlotName = Literal["am", "pm"]
+SLOT_NAMES: tuple[SlotName, ...] = ("am", "pm")
+Level = Literal["beginner", "intermediate", "advanced"]
+Distance = Literal["5k", "10k", "half", "marathon", "ultra"]
+Priority = Literal["A", "B", "C"]
+Equipment = Literal[
+    "bodyweight", "bands", "dumbbells", "barbell", "box", "gym_machines", "bench"
+]
+InjuryKind = Literal[
+    "runners_knee",
+    "achilles_tendinopathy",
+    "it_band_syndrome",
+    "plantar_fasciitis",
+    "shin_splints",
+    "hamstring_strain",
+]
+RunType = Literal["recovery", "easy", "long", "tempo", "intervals", "hills", "race"]
+RUN_TYPES: tuple[RunType, ...] = (
+    "recovery", "easy", "long", "tempo", "intervals", "hills", "race"
+)
+HARD_RUN_TYPES: frozenset[str] = frozenset({"tempo", "intervals", "hills", "race"})
+KEY_RUN_TYPES: frozenset[str] = HARD_RUN_TYPES | {"long"}
+EASY_FAMILY: frozenset[str] = frozenset({"recovery", "easy", "long"})
+SessionKind = Literal["run", "race", "strength", "mini_circuit", "mobility", "cross_training"]
+Phase = Literal["return", "base", "build", "peak", "taper", "race", "transition"]
+Status = Literal["optimal", "feasible", "infeasible", "unknown", "invalid"]
+
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+class StrictModel(BaseModel):
+    """Unknown fields are errors: a misspelt key must not be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Range(StrictModel):
+    """An inclusive integer range."""
+
+    min: int = Field(ge=0, description="Lowest value (inclusive).")
+    max: int = Field(ge=0, description="Highest value (inclusive).")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if self.min > self.max:
+            raise ValueError(f"min ({self.min}) must not exceed max ({self.max})")
+        return self
+
+
+class Injury(StrictModel):
+    kind: InjuryKind = Field(description="The injury, one of the kinds in RULES.md S12.")
+    status: Literal["history", "returning"] = Field(
+        description="`history`: healed, shapes strength emphasis (S12). `returning`: coming "
+        "back now, opens the `return` phase (R13, §4)."
+    )
+
+
+class Athlete(StrictModel):
+    level: Level = Field(description="Training level; beginners get fewer hard runs (R3).")
+    age: int | None = Field(
+        default=None, ge=12, le=100, description="Years; 50 or more widens S2's gap to 60 h."
+    )
+    sex: Literal["female", "male", "unspecified"] = Field(
+        default="unspecified", description="Shapes strength emphasis (S12)."
+    )
+    body_mass_kg: float | None = Field(
+        default=None, gt=25, lt=250, description="Body mass for protein guidance (G2)."
+    )
+    current_weekly_minutes: int = Field(
+        ge=30,
+        le=1500,
+        description="Running minutes in a typical recent week; bounds the first week (R5).",
+    )
+    longest_recent_run_minutes: int = Field(
+        ge=10,
+        le=400,
+        description="Longest run in the last 30 days, minutes; the base of R11 and R13.",
+    )
+    run_days: Range = Field(
+        description="Runs per week: `max` is hard, `min` is a wish (R10, §6).",
+    )
+    strength_sessions: Range = Field(
+        default_factory=lambda: Range(min=2, max=3),
+        description="Strength sessions per week, intersected with the phase bounds (S1).",
+    )
+    long_run_day: Weekday | None = Field(
+        default=None, description="Preferred weekday for the long run (soft, R1)."
+    )
+    terrain: Literal["road", "trail", "mixed"] = Field(
+        default="road", description="Where the athlete runs; trail adds emphasis (S12)."
+    )
+    injuries: list[Injury] = Field(default_factory=list, description="Injury history.")
+
+    @field_validator("run_days")
+    @classmethod
+    def _run_days(cls, value: Range) -> Range:
+        if value.max < 1 or value.max > 14:
+            raise ValueError("run_days.max must be between 1 and 14 (R10)")
+        if value.min > 7:
+            raise ValueError("run_days.min must be at most 7 (R10)")
+        return value
+
+    @field_validator("strength_sessions")
+    @classmethod
+    def _strength(cls, value: Range) -> Range:
+        if value.max > 4:
+            raise ValueError(
+                "strength_sessions.max must be at most 4: S2 keeps sessions 48 h apart (S1)"
+            )
+        return value
+
+    @property
+    def returning(self) -> bool:
+        return any(i.status == "returning" for i in self.injuries)
+
+
+class Race(StrictModel):
+    date: dt.date = Field(description="Race day.")
+    distance: Distance = Field(description="Race distance; sets taper and goals (P2, R16).")
+    priority: Priority = Field(description="A: the goal race, shapes phases. B, C: tune-ups.")
+    name: str = Field(default="", max_length=200, description="Shown in the plan.")
+    slot: SlotName = Field(default="am", description="Which slot of the day the race is in.")
+    expected_minutes: int | None = Field(
+        default=None,
+        ge=10,
+        le=1800,
+        description="Expected finish time in minutes; default from distance and level.",
+    )
+
+
+class SlotAvailability(StrictModel):
+    minutes: int = Field(ge=0, le=600, description="Capacity in minutes; 0 = unavailable.")
+    location: str | None = Field(
+        default=None, description="A key of `locations`; default: the first location."
+    )
+    time: str = Field(
+        default="07:00",
+        description="Local clock time the slot starts, HH:MM (S2 and S4 measure from it).",
+    )
+
+    @field_validator("time")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        if not _CLOCK.match(value):
+            raise ValueError(f"time must be HH:MM (24 h), got {value!r}")
+        return value
+
+
+class DayAvailability(StrictModel):
+    am: SlotAvailability | None = Field(default=None, description="Morning slot.")
+    pm: SlotAvailability | None = Field(default=None, description="Afternoon/evening slot.")
+
+
+class AvailabilityException(StrictModel):
+    date: dt.date = Field(description="The day the exception applies to.")
+    slot: Literal["am", "pm", "all"] = Field(default="all", description="Which slot(s).")
+    minutes: int = Field(default=0, ge=0, le=600, description="New capacity; 0 blocks it.")
+    location: str | None = Field(
+        default=None, description="Where the athlete is that day (e.g. `hotel`)."
+    )
+    time: str | None = Field(default=None, description="New clock time HH:MM, optional.")
+
+    @field_validator("time")
+    @classmethod
+    def _clock(cls, value: str | None) -> str | None:
+        if value is not None and not _CLOCK.match(value):
+            raise ValueError(f"time must be HH:MM (24 h), got {value!r}")
+        return value
+
+
+class Availability(StrictModel):
+    weekly: dict[Weekday, DayAvailability] = Field(
+        description="The usual week: per weekday an `am` and/or `pm` slot (T2)."
+    )
+    exceptions: list[AvailabilityException] = Field(
+        default_factory=list, description="Dated changes: travel, illness, holidays (T2)."
+    )
+
+
+class Preferences(StrictModel):
+    strength_on_hard_days: Literal["forbid", "after_run"] = Field(
+        default="forbid",
+        description="`forbid` (seed, S3) or `after_run`: strength may follow a hard run later "
+        "the same day (\"hard days hard\").",
+    )
+    min_strength_gap_hours: int | None = Field(
+        default=None,
+        ge=48,
+        le=96,
+        description="Hours between strength sessions (S2); default 48, or 60 from age 50.",
+    )
+    preferred_strength_days: list[Weekday] = Field(
+        default_factory=list, description="Weekdays where strength is preferred (soft, PREF)."
+    )
+    rest_days: list[Weekday] = Field(
+        default_factory=list, description="Weekdays the athlete would rather rest (soft, PREF)."
+    )
+    allow_doubles: bool = Field(
+        default=False, description="Allow two runs a day (R14); advanced athletes only."
+    )
+    active_recovery: bool = Field(
+        default=False, description="List active-recovery options for free days (G3)."
+    )
+    return_weeks: int = Field(
+        default=4, ge=2, le=6, description="Length of the `return` phase in weeks (§4)."
+    )
+    block_weeks: int = Field(
+        default=4, ge=4, le=6, description="Strength block length in weeks (S10)."
+    )
+
+
+class SolveOptions(StrictModel):
+    time_limit_s: float = Field(
+        default=30.0, gt=0, le=3600, description="Wall-clock limit for the solve, seconds."
+    )
+    deterministic_time: float | None = Field(
+        default=None,
+        gt=0,
+        le=100000,
+        description="CP-SAT deterministic-time limit. With num_workers 1 and a fixed "
+        "random_seed the same request gives the same plan on every run.",
+    )
+    num_workers: int = Field(
+        default=8,
+        ge=1,
+        le=32,
+        description="CP-SAT workers. The count picks the portfolio of subsolvers, so 8 "
+        "helps even on 2 cores (see benchmarks).",
+    )
+    random_seed: int = Field(default=0, ge=0, le=2**31 - 1, description="CP-SAT seed.")
+    strict_preferences: bool = Field(
+        default=False,
+        description="Make wishes (lower bounds of R10 and S1) hard: a calendar that cannot "
+        "meet them is infeasible instead of listing unmet wishes (§6).",
+    )
+    relative_gap_limit: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Stop when the relative gap is at most this (0 = prove optimality).",
+    )
+
+
+class PlanRequest(StrictModel):
+    """A calendar to plan: who, when, where, with what, towards which races."""
+
+    start_date: dt.date = Field(description="First day of the plan (T1).")
+    timezone: str = Field(default="UTC", description="IANA time zone of the slot times.")
+    end_date: dt.date | None = Field(
+        default=None,
+        description="Last day (inclusive); default: the last race, or start + 12 weeks (T1).",
+    )
+    athlete: Athlete = Field(description="The runner.")
+    races: list[Race] = Field(default_factory=list, description="Races in the horizon.")
+    locations: dict[str, list[Equipment]] = Field(
+        default_factory=lambda: {"home": ["bodyweight"]},
+        description="Named places and the equipment each has (T2, S9).",
+    )
+    availability: Availability = Field(description="When the athlete can train (T2).")
+    calendar_ics: str | None = Field(
+        default=None,
+        max_length=2_000_000,
+        description="iCalendar text; busy events block the slots they overlap (T2).",
+    )
+    preferences: Preferences = Field(
+        default_factory=Preferences, description="Soft preferences and rule options."
+    )
+    weights: dict[str, float] = Field(
+        default_factory=dict,
+        description="Overrides of soft-rule weights by rule ID, e.g. {\"R9\": 2}.",
+    )
+    options: SolveOptions = Field(default_factory=SolveOptions, description="Solver options.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown IANA time zone {value!r}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _cross_field(self) -> PlanRequest:
+        last = self.last_day
+        if last < self.start_date:
+            raise ValueError("end_date: must not be before start_date (T1)")
+        weeks = (last - self.start_date).days // 7 + 1
+        if weeks > MAX_HORIZON_WEEKS:
+            raise ValueError(
+                f"end_date: the horizon is {weeks} weeks; at most {MAX_HORIZON_WEEKS} are "
+                "supported (T1)"
+            )
+        for i, race in enumerate(self.races):
+            if not self.start_date <= race.date <= last:
+                raise ValueError(
+                    f"races[{i}].date: {race.date} is outside the plan "
+                    f"{self.start_date}..{last} (T1)"
+                )
+        dates = [(r.date, r.slot) for r in self.races]
+        if len(set(dates)) != len(dates):
+            raise ValueError("races: two races share a date and slot (T3)")
+        if not self.locations:
+            raise ValueError("locations: at least one location is needed (T2)")
+        for day, avail in self.availability.weekly.items():
+            for slot_name in SLOT_NAMES:
+                slot = getattr(avail, slot_name)
+                if slot is not None and slot.location is not None:
+                    self._known_location(
+                        slot.location, f"availability.weekly.{day}.{slot_name}.location"
+                    )
+        for i, exc in enumerate(self.availability.exceptions):
+            if exc.location is not None:
+                self._known_location(exc.location, f"availability.exceptions[{i}].location")
+        unknown = sorted(set(self.weights) - set(SOFT_RULE_IDS))
+        if unknown:
+            raise ValueError(
+                f"weights: unknown soft rule ID(s) {unknown}; soft rules are "
+                f"{sorted(SOFT_RULE_IDS)}"
+            )
+        for rule_id, weight in self.weights.items():
+            if weight < 0 or weight > 1_000:
+                raise ValueError(f"weights.{rule_id}: must be within 0..1000, got {weight}")
+        if self.preferences.allow_doubles and self.athlete.level != "advanced":
+            raise ValueError(
+                "preferences.allow_doubles: two runs a day are for advanced athletes only (R14)"
+            )
+        if self.athlete.returning:
+            return_end = self.start_date + dt.timedelta(weeks=self.preferences.return_weeks)
+            for i, race in enumerate(self.races):
+                if race.date < return_end:
+                    raise ValueError(
+                        f"races[{i}].date: {race.date} falls in the return-from-injury phase "
+                        f"(until {return_end}), where no hard runs are allowed (R13)"
+                    )
+        return self
+
+    def _known_location(self, name: str, field: str) -> None:
+        if name not in self.locations:
+            raise ValueError(
+                f"{field}: unknown location {name!r}; known: {sorted(self.locations)} (T2)"
+            )
+
+    @property
+    def last_day(self) -> dt.date:
+        """The plan's last day (T1): end_date, else the last race, else start + 12 weeks."""
+        if self.end_date is not None:
+            return self.end_date
+        if self.races:
+            return max(r.date for r in self.races)
+        return self.start_date + dt.timedelta(weeks=DEFAULT_HORIZON_WEEKS, days=-1)
+
+
+# Soft rules and their default weights (RULES.md §6). The wish weight of R10 and S1 is
+# derived from the others at solve time so that one missing session always costs more
+# than every other penalty a week can carry; an explicit override is honoured as given.
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "R1": 20,  # long run not on the preferred day, per week
+    "R7": 1,  # per hard-run minute above 20 % of the week's run minutes
+    "R9": 1,  # per minute of deviation from the weekly volume target
+    "R15": 30,  # per missing or surplus hard run in a loading week
+    "R16": 1,  # per minute the long run falls short of the week's target
+    "R17": 5,  # per recovery run away from a post-key day, or easy run on one
+    "S5": 10,  # per strength session on the day before a key run
+    "PREF": 10,  # per strength session off the preferred days, or session on a rest day
+    "R10": 0,  # wish: derived (see above) unless overridden
+    "S1": 0,  # wish: derived (see above) unless overridden
+}
+SOFT_RULE_IDS: frozenset[str] = frozenset(DEFAULT_WEIGHTS)
+WISH_RULE_IDS: frozenset[str] = frozenset({"R10", "S1"})
+
+
+# ---------------------------------------------------------------------------------------
+# Results
+
+
+class Exercise(StrictModel):
+    id: str
+    name: str
+    pillar: str
+    muscle_groups: list[str] = Field(default_factory=list)
+    unilateral: bool = False
+    equipment: list[str] = Field(default_factory=list)
+    sets: int = 0
+    reps: int | None = None
+    hold_s: int | None = None
+    tempo: str | None = None
+    rpe: float | None = None
+    minutes: int | None = None
+
+
+class Session(StrictModel):
+    id: str = Field(description="Stable id: date, slot and kind.")
+    date: dt.date
+    slot: SlotName
+    start: str = Field(description="Local start, YYYY-MM-DDTHH:MM.")
+    kind: SessionKind
+    minutes: int = Field(ge=0)
+    run_type: RunType | None = None
+    location: str | None = None
+    quality_minutes: int | None = Field(
+        default=None, description="Hard runs: minutes of threshold/interval/hill work (R12)."
+    )
+    race_name: str | None = None
+    purpose: str = Field(default="", description="One line for the runner.")
+    prescription: str | None = Field(
+        default=None, description="Strength: the phase's sets × reps and load (§4)."
+    )
+    exercises: list[Exercise] | None = None
+
+
+class WeekSummary(StrictModel):
+    index: int
+    start_date: dt.date
+    phase: Phase
+    recovery: bool
+    run_minutes: int = Field(description="Run minutes, races included.")
+    hard_runs: int
+    strength_sessions: int
+    load: float = Field(description="Training load (R8 factors).")
+    acwr: float | None = Field(default=None, description="Acute:chronic load ratio (R8).")
+
+
+class Guidance(StrictModel):
+    sleep: str
+    protein: str | None = None
+    recovery: list[str] = Field(default_factory=list)
+
+
+class Plan(StrictModel):
+    start_date: dt.date
+    end_date: dt.date
+    weeks: list[WeekSummary]
+    sessions: list[Session]
+    guidance: Guidance | None = None
+
+
+class Penalty(StrictModel):
+    rule: str
+    value: float
+    detail: str = ""
+
+
+class Violation(StrictModel):
+    rule: str
+    dates: list[dt.date] = Field(default_factory=list)
+    message: str
+
+
+class Conflict(StrictModel):
+    rules: list[str]
+    dates: list[dt.date] = Field(default_factory=list)
+    message: str
+
+
+class UnmetWish(StrictModel):
+    week: int
+    rule: str
+    wanted: int
+    planned: int
+    blocked_by: list[str] = Field(default_factory=list)
+    message: str
+
+
+class SolveResult(StrictModel):
+    status: Status
+    objective: float | None = None
+    best_bound: float | None = None
+    wall_time_s: float = 0.0
+    stop_reason: str = Field(
+        default="", description="What ended the solve: proof, time limit, gap limit, stop."
+    )
+    penalties: list[Penalty] = Field(default_factory=list)
+    conflicts: list[Conflict] = Field(default_factory=list)
+    unmet_wishes: list[UnmetWish] = Field(default_factory=list)
+    plan: Plan | None = None
+    model_size: dict[str, int] = Field(default_factory=dict)
+

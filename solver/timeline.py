@@ -28,6 +28,11 @@ Day = int  # days since start_date
 Week = int  # weeks since start_date
 Minutes = int
 
+UNIT = 5  # minutes per decision unit of the model (see ../shared/MODELLING.md)
+MIN_RUN_MINUTES = 20  # shorter outings are not worth lacing up for: a modelling floor
+TRAINING_RUN_TYPES: tuple[str, ...] = ("recovery", "easy", "long", "tempo", "intervals", "hills")
+RACE_TYPE = "race"
+
 DEFAULT_SLOT_TIME: dict[SlotName, str] = {"am": "07:00", "pm": "18:00"}
 
 # Expected race minutes by distance for advanced / intermediate / beginner runners.

@@ -27,6 +27,8 @@ class PenaltyTerm:
     rule: str
     expr: Any  # a CP-SAT linear expression; typed loosely so this module needs no ortools
     detail: str = ""
+    week: int | None = None
+    wanted: int | None = None  # wishes: what the athlete asked for that week
 
 
 @dataclass

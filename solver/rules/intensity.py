@@ -1,0 +1,100 @@
+"""Intensity rules R7, R15, R16, R17: easy mostly, quality where it belongs."""
+
+from __future__ import annotations
+
+from solver.rules.base import EncodeContext, PenaltyTerm
+from solver.timeline import EASY_FLOOR_PERCENT, HARD_TARGET_FIFTH, LOADING_PHASES
+
+
+def encode_r7(ctx: EncodeContext) -> list[PenaltyTerm]:
+    """R7 - intensity distribution: about 80 % easy, 20 % hard.
+
+    Soft: each hard minute above a fifth of the week's minutes costs. Hard floor: easy
+    running (recovery, easy, long) is at least 75 % of a loading week. Races count in neither.
+    """
+    v, m, tl = ctx.vars, ctx.model, ctx.timeline
+    terms: list[PenaltyTerm] = []
+    for info in tl.weeks:
+        w = info.index
+        minutes = v.training_minutes(w)
+        hard = v.hard_training_minutes(w)
+        if info.can_recover:
+            loading = ~v.recovery[w]
+            easy = v.easy_minutes(w)
+            m.add(100 * easy >= EASY_FLOOR_PERCENT * minutes).only_enforce_if(loading)
+        excess = m.new_int_var(0, max(info.available_run_minutes, 1), f"hard_excess_w{w}")
+        # hard - minutes/5, kept integer: 5 x excess >= 5 x hard - minutes would round;
+        # minutes are multiples of 5 so minutes/5 is exact.
+        m.add(HARD_TARGET_FIFTH * excess >= HARD_TARGET_FIFTH * hard - minutes)
+        terms.append(PenaltyTerm("R7", excess, f"week {w + 1}", week=w))
+    return terms
+
+
+def quality_bounds(ctx: EncodeContext, week: int) -> tuple[int, int] | None:
+    """R15's wanted hard runs in a loading week of this phase, or None."""
+    phase = ctx.timeline.weeks[week].phase
+    if phase not in LOADING_PHASES:
+        return None
+    if phase == "base":
+        return (0, 1)
+    if ctx.request.athlete.level == "beginner":
+        return (1, 1)
+    return (1, 2)
+
+
+def encode_r15(ctx: EncodeContext) -> list[PenaltyTerm]:
+    """R15 - quality where it belongs: 1-2 hard runs in build and peak, 0-1 in base (soft)."""
+    v, m, tl = ctx.vars, ctx.model, ctx.timeline
+    terms: list[PenaltyTerm] = []
+    for info in tl.weeks:
+        w = info.index
+        bounds = quality_bounds(ctx, w)
+        if bounds is None or not info.can_recover:
+            continue
+        lo, hi = bounds
+        loading = ~v.recovery[w]
+        off = m.new_int_var(0, 7, f"quality_off_w{w}")
+        m.add(off >= lo - v.hard_count(w)).only_enforce_if(loading)
+        m.add(off >= v.hard_count(w) - hi).only_enforce_if(loading)
+        terms.append(PenaltyTerm("R15", off, f"week {w + 1}", week=w))
+    return terms
+
+
+def encode_r16(ctx: EncodeContext) -> list[PenaltyTerm]:
+    """R16 - long-run progression: the long run grows toward the goal's peak long run (soft)."""
+    v, m, tl = ctx.vars, ctx.model, ctx.timeline
+    terms: list[PenaltyTerm] = []
+    for info in tl.weeks:
+        w = info.index
+        target = info.long_target
+        has_long = any((d, n, "long") in v.run for d, n in v.slot_keys_in_week(w))
+        if target is None or not info.can_recover or not has_long:
+            continue
+        short = m.new_int_var(0, target, f"long_short_w{w}")
+        m.add(short >= target - v.long_minutes(w)).only_enforce_if(~v.recovery[w])
+        terms.append(PenaltyTerm("R16", short, f"week {w + 1}", week=w))
+    return terms
+
+
+def encode_r17(ctx: EncodeContext) -> list[PenaltyTerm]:
+    """R17 - recovery runs after key days: `recovery` the day after, `easy` elsewhere (soft)."""
+    v, m, tl = ctx.vars, ctx.model, ctx.timeline
+    terms: list[PenaltyTerm] = []
+    for day in range(tl.num_days):
+        after_key = v.key_runs_on(day - 1) if day > 0 else 0
+        for key in v.slot_keys_on(day):
+            misplaced = []
+            if (*key, "recovery") in v.run:
+                p = m.new_bool_var(f"recovery_misplaced_{day}_{key[1]}")
+                m.add(p >= v.run[(*key, "recovery")] - after_key)
+                misplaced.append(p)
+            if (*key, "easy") in v.run and day > 0:
+                p = m.new_bool_var(f"easy_misplaced_{day}_{key[1]}")
+                m.add(p >= v.run[(*key, "easy")] + after_key - 1)
+                misplaced.append(p)
+            if misplaced:
+                terms.append(
+                    PenaltyTerm("R17", sum(misplaced, start=0), f"day {day + 1}",
+                                week=tl.week_of(day))
+                )
+    return terms

@@ -1,0 +1,217 @@
+"""Running rules R1-R4, R6, R10, R12-R14: what a week of runs looks like."""
+
+from __future__ import annotations
+
+from solver.rules.base import EncodeContext, PenaltyTerm
+from solver.schemas import HARD_RUN_TYPES
+from solver.timeline import HARD_RUN_MINUTES, LONG_RUN_RATIO, long_run_share_percent
+from solver.timeline import RACE_TYPE, UNIT
+
+HARD_TRAINING_TYPES = tuple(sorted(HARD_RUN_TYPES - {RACE_TYPE}))
+NO_LONG_RUN_PHASES = frozenset({"race", "transition"})
+
+
+def week_wants_long_run(ctx: EncodeContext, week: int) -> bool:
+    """R1: a long run every week but race and transition weeks and weeks with no room."""
+    tl = ctx.timeline
+    info = tl.weeks[week]
+    if info.phase in NO_LONG_RUN_PHASES or info.is_break:
+        return False
+    return any(
+        s.capacity >= tl.long_run_floor and s.race is None for s in tl.slots_in_week(week)
+    )
+
+
+def encode_r1(ctx: EncodeContext) -> list[PenaltyTerm]:
+    """R1 - long run: exactly one a week, at least 30 min and 1.25 x every other run.
+
+    None in race and transition weeks, nor where no slot can hold one. Soft: on the
+    athlete's long-run day when one is given.
+    """
+    v, m, tl = ctx.vars, ctx.model, ctx.timeline
+    floor_units = -(-tl.long_run_floor // UNIT)
+    terms: list[PenaltyTerm] = []
+    preferred = ctx.request.athlete.long_run_day
+    num, den = LONG_RUN_RATIO
+    for info in tl.weeks:
+        w = info.index
+        keys = v.slot_keys_in_week(w)
+        longs = [v.run[(d, n, "long")] for d, n in keys if (d, n, "long") in v.run]
+        if not week_wants_long_run(ctx, w):
+            for x in longs:
+                m.add(x == 0)
+            continue
+        m.add(sum(longs, start=0) == 1)
+        for d, n in keys:
+            if (d, n, "long") in v.units:
+                m.add(v.units[(d, n, "long")] >= floor_units * v.run[(d, n, "long")])
+        long_minutes = v.long_minutes(w)
+        for key in keys:
+            for run_type in v.run_types_at(key):
+                if run_type == "long":
+                    continue
+                # den*long >= num*other: 4 x long >= 5 x every other training run.
+                m.add(den * long_minutes >= num * v.minutes_of_type(key, run_type))
+        if preferred is not None:
+            off_day = [
+                v.run[(d, n, "long")]
+                for d, n in keys
+                if (d, n, "long") in v.run and tl.weekday(d) != preferred
+            ]
+            if off_day:
+                terms.append(PenaltyTerm("R1", sum(off_day, start=0), f"week {w + 1}", week=w))
+    return terms
+
+
+def encode_r2(ctx: EncodeContext) -> list[PenaltyTerm]:
+    """R2 - no back-to-back key days: two key runs are never on consecutive days."""
+    v, m, tl = ctx.vars, ctx.model, ctx.timeline
+    for day in range(tl.num_days):
+        m.add(v.key_runs_on(day) <= 1)
+        if day + 1 < tl.num_days:
+            m.add(v.key_runs_on(day) + v.key_runs_on(day + 1) <= 1)
+    return []
+
+
+def encode_r3(ctx: EncodeContext) -> list[PenaltyTerm]:
+    """R3 - quality cap: at most 2 hard runs a week; 1 for beginners and in recovery weeks.
+
+    Races count as hard runs. Beginners run no intervals.
+    """
+    v, m, tl = ctx.vars, ctx.model, ctx.timeline
+    beginner = ctx.request.athlete.level == "beginner"
+    for info in tl.weeks:
+        w = info.index
+        loading_cap = tl.hard_cap(w, recovery=False)
+        recovery_cap = tl.hard_cap(w, recovery=True)
+        cap = loading_cap - (loading_cap - recovery_cap) * v.is_recovery(w)
+        m.add(v.hard_count(w) <= cap)
+    if beginner:
+        for (_d, _n, run_type), x in v.run.items():
+            if run_type == "intervals":
+                m.add(x == 0)
+    return []
+
+
+def encode_r4(ctx: EncodeContext) -> list[PenaltyTerm]:
+    """R4 - after the long run or a race: a recovery run or rest, no hard run, no strength."""
+    v, m, tl = ctx.vars, ctx.model, ctx.timeline
+    for day in range(tl.num_days - 1):
+        before = v.long_or_race_on(day)
+        for key in v.slot_keys_on(day + 1):
+            for run_type in v.run_types_at(key):
+                if run_type != "recovery":
+                    m.add(before + v.run[(*key, run_type)] <= 1)
+            if key in v.strength:
+                m.add(before + v.strength[key] <= 1)
+    return []
+
+
+def encode_r6(ctx: EncodeContext) -> list[PenaltyTerm]:
+    """R6 - long-run share: at most 35-60 % of the week's minutes by run count; <= 180 min."""
+    v, m, tl = ctx.vars, ctx.model, ctx.timeline
+    cap_units = tl.long_run_cap // UNIT
+    for (_d, _n, run_type), u in v.units.items():
+        if run_type == "long":
+            m.add(u <= cap_units)
+    for info in tl.weeks:
+        w = info.index
+        if not any((d, n, "long") in v.run for d, n in v.slot_keys_in_week(w)):
+            continue
+        runs = v.count_in_week(w)
+        total = v.total_run_minutes(w)
+        long_minutes = v.long_minutes(w)
+        most = len(v.slot_keys_in_week(w))
+        for k in range(2, 6):
+            share = long_run_share_percent(k)
+            if share is None or k > most:
+                continue
+            at_least_k = m.new_bool_var(f"runs_at_least_{k}_w{w}")
+            # Only the direction that matters: k or more runs switch the cap on.
+            m.add(runs <= (k - 1) + most * at_least_k)
+            m.add(100 * long_minutes <= share * total).only_enforce_if(at_least_k)
+    return []
+
+
+def encode_r10(ctx: EncodeContext) -> list[PenaltyTerm]:
+    """R10 - run count: runs a week at most `run_days.max`; at least `min` is a wish."""
+    v, m, tl = ctx.vars, ctx.model, ctx.timeline
+    athlete = ctx.request.athlete
+    terms: list[PenaltyTerm] = []
+    for info in tl.weeks:
+        w = info.index
+        runs = v.count_in_week(w)
+        m.add(runs <= max(athlete.run_days.max, len(info.races)))
+        wish = tl.run_days_wish(w)
+        if wish <= 0:
+            continue
+        if ctx.strict_wishes:
+            m.add(runs >= wish)
+            continue
+        short = m.new_int_var(0, wish, f"runs_short_w{w}")
+        m.add(short >= wish - runs)
+        terms.append(PenaltyTerm("R10", short, f"week {w + 1}", week=w, wanted=wish))
+    return terms
+
+
+def encode_r12(ctx: EncodeContext) -> list[PenaltyTerm]:
+    """R12 - quality session size: a hard run lasts 30-75 min with warm-up and cool-down."""
+    v, m = ctx.vars, ctx.model
+    lo, hi = HARD_RUN_MINUTES
+    for (d, n, run_type), u in v.units.items():
+        if run_type in HARD_TRAINING_TYPES:
+            x = v.run[(d, n, run_type)]
+            m.add(u >= (lo // UNIT) * x)
+            m.add(u <= (hi // UNIT) * x)
+    return []
+
+
+def encode_r13(ctx: EncodeContext) -> list[PenaltyTerm]:
+    """R13 - returning from injury: easy running only, no run beyond the recent longest."""
+    v, m, tl = ctx.vars, ctx.model, ctx.timeline
+    longest_units = ctx.request.athlete.longest_recent_run_minutes // UNIT
+    for (d, n, run_type), x in v.run.items():
+        if tl.weeks[tl.week_of(d)].phase != "return":
+            continue
+        if run_type in HARD_TRAINING_TYPES:
+            m.add(x == 0)
+        else:
+            m.add(v.units[(d, n, run_type)] <= longest_units)
+    return []
+
+
+def encode_r14(ctx: EncodeContext) -> list[PenaltyTerm]:
+    """R14 - one run a day (two when the request allows doubles)."""
+    v, m, tl = ctx.vars, ctx.model, ctx.timeline
+    most = 2 if ctx.request.preferences.allow_doubles else 1
+    for day in range(tl.num_days):
+        m.add(v.runs_on(day) <= max(most, len(tl.race_days.get(day, []))))
+    return []
+
+
+def encode_t3(ctx: EncodeContext) -> list[PenaltyTerm]:
+    """T3 - one thing per slot: a run, a race or a strength session."""
+    v, m = ctx.vars, ctx.model
+    for key in ctx.timeline.slots:
+        m.add(v.run_at(key) + v.strength_at(key) <= 1)
+    return []
+
+
+def encode_t2(ctx: EncodeContext) -> list[PenaltyTerm]:
+    """T2 - slots: sessions only in available slots and within their capacity.
+
+    Held by construction: variables exist only for available slots and their minutes are
+    bounded by the slot's capacity (solver/vars.py).
+    """
+    del ctx
+    return []
+
+
+def encode_t1(ctx: EncodeContext) -> list[PenaltyTerm]:
+    """T1 - horizon: the plan runs from start_date to the last day, in weeks of 7 days.
+
+    Held by construction: days outside the horizon have no slots.
+    """
+    del ctx
+    return []
+

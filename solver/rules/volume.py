@@ -1,0 +1,161 @@
+"""Volume and load rules R5, R8, R9, R11 and the recovery and taper weeks P1, P2."""
+
+from __future__ import annotations
+
+from solver.rules.base import EncodeContext, PenaltyTerm
+from solver.timeline import (
+    ACWR_CAP_TENTHS,
+    ACWR_FROM_WEEK,
+    PROGRESSION_TENTHS,
+    RECOVERY_CAP_TENTHS,
+    RECOVERY_MAX_LOADING,
+    RECOVERY_MIN_LOADING,
+    SPIKE_TENTHS,
+    SPIKE_WINDOW_DAYS,
+    TAPER_CAPS,
+)
+from solver.timeline import RACE_TYPE, UNIT
+
+
+def encode_r5(ctx: EncodeContext) -> list[PenaltyTerm]:
+    """R5 - progression: a week's run minutes stay within 110 % of the last loading week.
+
+    The first week is measured against the athlete's current weekly minutes; races do not
+    count.
+    """
+    v, m = ctx.vars, ctx.model
+    for info in ctx.timeline.weeks:
+        w = info.index
+        m.add(10 * v.training_minutes(w) <= PROGRESSION_TENTHS * v.reference_volume(w))
+    return []
+
+
+def encode_r8(ctx: EncodeContext) -> list[PenaltyTerm]:
+    """R8 - acute:chronic load: a week's load at most 1.3 x the mean of the 4 before it.
+
+    From week 5 on; a week with a race is a planned spike and is exempt.
+    """
+    v, m, tl = ctx.vars, ctx.model, ctx.timeline
+    for info in tl.weeks:
+        w = info.index
+        if w < ACWR_FROM_WEEK or info.races:
+            continue
+        chronic = sum((v.load_tenths(p) for p in range(w - 4, w)), start=0)
+        # load(w) <= 1.3 x chronic / 4, in integers: 40 x load <= 13 x sum of 4 weeks.
+        m.add(40 * v.load_tenths(w) <= ACWR_CAP_TENTHS * chronic)
+    return []
+
+
+def encode_r9(ctx: EncodeContext) -> list[PenaltyTerm]:
+    """R9 - volume target: weekly minutes follow the curve toward the phase's peak (soft)."""
+    v, m, tl = ctx.vars, ctx.model, ctx.timeline
+    terms: list[PenaltyTerm] = []
+    for info in tl.weeks:
+        w = info.index
+        minutes = v.training_minutes(w)
+        top = max(info.available_run_minutes, info.volume_target)
+        dev = m.new_int_var(0, top, f"volume_dev_w{w}")
+        if info.can_recover:
+            rec = v.recovery[w]
+            for target, lit in ((info.volume_target, ~rec), (info.recovery_target, rec)):
+                m.add(dev >= minutes - target).only_enforce_if(lit)
+                m.add(dev >= target - minutes).only_enforce_if(lit)
+        else:
+            m.add(dev >= minutes - info.volume_target)
+            m.add(dev >= info.volume_target - minutes)
+        terms.append(PenaltyTerm("R9", dev, f"week {w + 1}", week=w))
+    return terms
+
+
+def encode_r11(ctx: EncodeContext) -> list[PenaltyTerm]:
+    """R11 - single-run spike: no run beyond 110 % of the longest run of the past 30 days.
+
+    Before the plan the longest recent run stands in; races may spike but count later.
+    """
+    v, m, tl = ctx.vars, ctx.model, ctx.timeline
+    before_plan = ctx.request.athlete.longest_recent_run_minutes
+    longest_on: dict[int, object] = {}
+    for day in range(tl.num_days):
+        keys = v.slot_keys_on(day)
+        options = [v.minutes_at(k) for k in keys]
+        if not options:
+            continue
+        top = max(
+            max(tl.slots[k].capacity for k in keys),
+            max((tl.race_minutes(r) for r in tl.race_days.get(day, [])), default=0),
+        )
+        var = m.new_int_var(0, top, f"longest_run_d{day}")
+        m.add_max_equality(var, options)
+        longest_on[day] = var
+    for day in range(tl.num_days):
+        keys = v.slot_keys_on(day)
+        candidates = [
+            (key, run_type)
+            for key in keys
+            if not v.is_race_slot(key)
+            for run_type in v.run_types_at(key)
+        ]
+        if not candidates:
+            continue
+        window = [longest_on[d] for d in range(max(0, day - SPIKE_WINDOW_DAYS), day) if d in longest_on]
+        sources: list[object] = list(window)
+        if day < SPIKE_WINDOW_DAYS:
+            sources.append(before_plan)
+        if not sources:
+            for key, run_type in candidates:
+                m.add(v.run[(*key, run_type)] == 0)
+            continue
+        ceiling = max(
+            [before_plan if day < SPIKE_WINDOW_DAYS else 0]
+            + [tl.slots[k].capacity for d in range(max(0, day - SPIKE_WINDOW_DAYS), day)
+               for k in v.slot_keys_on(d)]
+            + [tl.race_minutes(r) for d in range(max(0, day - SPIKE_WINDOW_DAYS), day)
+               for r in tl.race_days.get(d, [])]
+        )
+        recent = m.new_int_var(0, ceiling, f"longest_recent_d{day}")
+        m.add_max_equality(recent, sources)
+        for key, run_type in candidates:
+            if run_type == RACE_TYPE:
+                continue
+            m.add(10 * UNIT * v.units[(*key, run_type)] <= SPIKE_TENTHS * recent)
+    return []
+
+
+def encode_p1(ctx: EncodeContext) -> list[PenaltyTerm]:
+    """P1 - recovery weeks: one after every 3 to 5 loading weeks, cutting minutes to 80 %.
+
+    A week with no availability is a break week and counts as one.
+    """
+    v, m, tl = ctx.vars, ctx.model, ctx.timeline
+    weeks = tl.weeks
+    for info in weeks:
+        w = info.index
+        if not info.can_recover:
+            continue
+        rec = v.recovery[w]
+        before = [weeks[p] for p in range(w - RECOVERY_MIN_LOADING, w)]
+        if w < RECOVERY_MIN_LOADING or any(not p.can_recover for p in before):
+            m.add(rec == 0)
+            continue
+        for p in before:
+            m.add(rec + v.recovery[p.index] <= 1)
+        m.add(10 * v.training_minutes(w) <= RECOVERY_CAP_TENTHS * v.reference_volume(w)).only_enforce_if(rec)
+    span = RECOVERY_MAX_LOADING + 1
+    for start in range(0, len(weeks) - span + 1):
+        window = weeks[start : start + span]
+        if any(not p.can_recover for p in window):
+            continue  # a taper, race, transition, return or break week already resets it
+        m.add(sum((v.recovery[p.index] for p in window), start=0) >= 1)
+    return []
+
+
+def encode_p2(ctx: EncodeContext) -> list[PenaltyTerm]:
+    """P2 - taper: minutes fall step by step from the peak loading week before an A race."""
+    v, m, tl = ctx.vars, ctx.model, ctx.timeline
+    for info in tl.weeks:
+        if info.taper_position is None or info.goal is None:
+            continue
+        cap = TAPER_CAPS[info.goal][info.taper_position]
+        w = info.index
+        m.add(100 * v.training_minutes(w) <= round(100 * cap) * v.reference_volume(w))
+    return []

@@ -38,14 +38,18 @@ def build_model(
     *,
     timeline: Timeline | None = None,
     strict_wishes: bool | None = None,
+    rules: Sequence[Rule] | None = None,
 ) -> BuiltModel:
-    """Encode every rule (built-in, then the planner's own) and minimise the penalties."""
+    """Encode every rule (built-in, then the planner's own) and minimise the penalties.
+
+    `rules` replaces the whole rule list; only tests use it, to show what a rule changes.
+    """
     tl = timeline or Timeline(request)
     model = cp_model.CpModel()
     plan_vars = PlanVars.create(model, tl)
     strict = request.options.strict_preferences if strict_wishes is None else strict_wishes
     ctx = EncodeContext(model=model, vars=plan_vars, timeline=tl, strict_wishes=strict)
-    rules = all_rules(extra_rules)
+    rules = all_rules(extra_rules) if rules is None else tuple(rules)
     weights = resolve_weights(tl)
     terms: list[PenaltyTerm] = []
     for rule in rules:
@@ -54,5 +58,6 @@ def build_model(
     objective = [scaled(weights[t.rule]) * t.expr for t in terms if scaled(weights[t.rule])]
     model.minimize(sum(objective, start=0))
     return BuiltModel(
-        model=model, vars=plan_vars, timeline=tl, rules=rules, terms=terms, weights=weights
+        model=model, vars=plan_vars, timeline=tl, rules=tuple(rules), terms=terms,
+        weights=weights,
     )

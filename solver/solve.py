@@ -124,6 +124,22 @@ def solve(
     """
     started = time.monotonic()
     built = build_model(request, extra_rules)
+    result = run_model(built, on_progress=on_progress, stop=stop, started=started)
+    if result.status == "infeasible":
+        result.conflicts = [_infeasible_summary(request, extra_rules)]
+    return result
+
+
+def run_model(
+    built: BuiltModel,
+    *,
+    on_progress: ProgressCallback | None = None,
+    stop: threading.Event | None = None,
+    started: float | None = None,
+) -> SolveResult:
+    """Solve a built model with the request's options and read the result off it."""
+    request = built.timeline.request
+    started = time.monotonic() if started is None else started
     solver = cp_model.CpSolver()
     configure(solver, request)
     reporter = _Reporter(on_progress, stop)
@@ -148,8 +164,6 @@ def solve(
     )
     if status in ("optimal", "feasible"):
         _fill_solution(result, built, solver)
-    elif status == "infeasible":
-        result.conflicts = [_infeasible_summary(request, extra_rules)]
     return result
 
 

@@ -294,14 +294,17 @@ class Timeline:
         return RACE_MINUTES[race.distance][2 - self.level]
 
     def strength_bounds(self, week: Week, recovery: bool) -> tuple[int, int]:
-        """S1: the phase bounds intersected with the athlete's range, (wish, hard cap)."""
+        """S1: the phase bounds intersected with the athlete's range, (wish, hard cap).
+
+        A break week wishes for nothing: there is no slot to hold a session.
+        """
         info = self.weeks[week]
         key = "recovery" if recovery else info.phase
         lo, hi = STRENGTH_SESSIONS[key]
         athlete = self.request.athlete.strength_sessions
         hi = min(hi, athlete.max)
         lo = min(max(lo, athlete.min), hi)
-        return lo, hi
+        return (0 if info.is_break else lo), hi
 
     def strength_minutes(self, week: Week, recovery: bool) -> tuple[int, int]:
         key = "recovery" if recovery else self.weeks[week].phase

@@ -45,7 +45,7 @@ def test_solver_and_validator_honour_a_custom_rule(request_10k: PlanRequest) -> 
     request.options.time_limit_s = 10
     plain = solve(request)
     assert plain.plan is not None
-    # The plain plan uses Fridays (they have a 60-minute gym slot), so the rule can bite.
+    # The plain plan runs on Saturdays (a 90-minute slot), so the rule can bite.
     assert validate(request, plain, extra_rules=[NoRunsOn("sat")]).violations
 
     result = solve(request, extra_rules=[NoRunsOn("sat")])

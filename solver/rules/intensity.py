@@ -22,10 +22,13 @@ def encode_r7(ctx: EncodeContext) -> list[PenaltyTerm]:
             loading = ~v.recovery[w]
             easy = v.easy_minutes(w)
             m.add(100 * easy >= EASY_FLOOR_PERCENT * minutes).only_enforce_if(loading)
-        excess = m.new_int_var(0, max(info.available_run_minutes, 1), f"hard_excess_w{w}")
-        # hard - minutes/5, kept integer: 5 x excess >= 5 x hard - minutes would round;
-        # minutes are multiples of 5 so minutes/5 is exact.
-        m.add(HARD_TARGET_FIFTH * excess >= HARD_TARGET_FIFTH * hard - minutes)
+        top = max(info.available_run_minutes, 1)
+        excess = m.new_int_var(0, top, f"hard_excess_w{w}")
+        scaled_excess = m.new_int_var(0, HARD_TARGET_FIFTH * top, f"hard_excess5_w{w}")
+        # Exact, not just bounded, so a stopped solve reports what the plan costs. Minutes
+        # are multiples of 5, so minutes/5 is whole: 5 x excess = max(0, 5 x hard - minutes).
+        m.add_max_equality(scaled_excess, [0, HARD_TARGET_FIFTH * hard - minutes])
+        m.add(HARD_TARGET_FIFTH * excess == scaled_excess)
         terms.append(PenaltyTerm("R7", excess, f"week {w + 1}", week=w))
     return terms
 
@@ -53,9 +56,11 @@ def encode_r15(ctx: EncodeContext) -> list[PenaltyTerm]:
             continue
         lo, hi = bounds
         loading = ~v.recovery[w]
-        off = m.new_int_var(0, 7, f"quality_off_w{w}")
-        m.add(off >= lo - v.hard_count(w)).only_enforce_if(loading)
-        m.add(off >= v.hard_count(w) - hi).only_enforce_if(loading)
+        off = m.new_int_var(0, 14, f"quality_off_w{w}")
+        raw = m.new_int_var(0, 14, f"quality_raw_w{w}")
+        m.add_max_equality(raw, [0, lo - v.hard_count(w), v.hard_count(w) - hi])
+        m.add(off == raw).only_enforce_if(loading)
+        m.add(off == 0).only_enforce_if(~loading)
         terms.append(PenaltyTerm("R15", off, f"week {w + 1}", week=w))
     return terms
 
@@ -71,7 +76,10 @@ def encode_r16(ctx: EncodeContext) -> list[PenaltyTerm]:
         if target is None or not info.can_recover or not has_long:
             continue
         short = m.new_int_var(0, target, f"long_short_w{w}")
-        m.add(short >= target - v.long_minutes(w)).only_enforce_if(~v.recovery[w])
+        raw = m.new_int_var(0, target, f"long_short_raw_w{w}")
+        m.add_max_equality(raw, [0, target - v.long_minutes(w)])
+        m.add(short == raw).only_enforce_if(~v.recovery[w])
+        m.add(short == 0).only_enforce_if(v.recovery[w])
         terms.append(PenaltyTerm("R16", short, f"week {w + 1}", week=w))
     return terms
 
@@ -86,11 +94,17 @@ def encode_r17(ctx: EncodeContext) -> list[PenaltyTerm]:
             misplaced = []
             if (*key, "recovery") in v.run:
                 p = m.new_bool_var(f"recovery_misplaced_{day}_{key[1]}")
-                m.add(p >= v.run[(*key, "recovery")] - after_key)
+                x = v.run[(*key, "recovery")]
+                m.add(p >= x - after_key)
+                m.add(p <= x)
+                m.add(p <= 1 - after_key)
                 misplaced.append(p)
             if (*key, "easy") in v.run and day > 0:
                 p = m.new_bool_var(f"easy_misplaced_{day}_{key[1]}")
-                m.add(p >= v.run[(*key, "easy")] + after_key - 1)
+                x = v.run[(*key, "easy")]
+                m.add(p >= x + after_key - 1)
+                m.add(p <= x)
+                m.add(p <= after_key)
                 misplaced.append(p)
             if misplaced:
                 terms.append(

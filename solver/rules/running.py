@@ -149,7 +149,7 @@ def encode_r10(ctx: EncodeContext) -> list[PenaltyTerm]:
             m.add(runs >= wish)
             continue
         short = m.new_int_var(0, wish, f"runs_short_w{w}")
-        m.add(short >= wish - runs)
+        m.add_max_equality(short, [0, wish - runs])
         terms.append(PenaltyTerm("R10", short, f"week {w + 1}", week=w, wanted=wish))
     return terms
 

@@ -32,7 +32,7 @@ def encode_s1(ctx: EncodeContext) -> list[PenaltyTerm]:
             m.add(count >= wish)
             continue
         short = m.new_int_var(0, max(lo_load, lo_rec), f"strength_short_w{w}")
-        m.add(short >= wish - count)
+        m.add_max_equality(short, [0, wish - count])
         terms.append(
             PenaltyTerm("S1", short, f"week {w + 1}", week=w, wanted=max(lo_load, lo_rec))
         )
@@ -50,6 +50,9 @@ def encode_s1(ctx: EncodeContext) -> list[PenaltyTerm]:
             continue
         empty = m.new_bool_var(f"strength_gap_w{w}")
         m.add(empty >= 1 - both)
+        for key in (*v.slot_keys_in_week(w), *v.slot_keys_in_week(w + 1)):
+            if key in v.strength:
+                m.add(empty + v.strength[key] <= 1)
         terms.append(PenaltyTerm("S1", empty, f"weeks {w + 1}-{w + 2}", week=w + 1, wanted=1))
     return terms
 
@@ -113,7 +116,10 @@ def encode_s5(ctx: EncodeContext) -> list[PenaltyTerm]:
         if isinstance(strength, int):
             continue
         clash = m.new_bool_var(f"strength_before_key_{day}")
-        m.add(clash >= strength + v.key_runs_on(day + 1) - 1)
+        key_next = v.key_runs_on(day + 1)
+        m.add(clash >= strength + key_next - 1)
+        m.add(clash <= strength)
+        m.add(clash <= key_next)
         terms.append(PenaltyTerm("S5", clash, f"day {day + 1}", week=tl.week_of(day)))
     return terms
 

@@ -55,14 +55,9 @@ def encode_r9(ctx: EncodeContext) -> list[PenaltyTerm]:
         minutes = v.training_minutes(w)
         top = max(info.available_run_minutes, info.volume_target)
         dev = m.new_int_var(0, top, f"volume_dev_w{w}")
-        if info.can_recover:
-            rec = v.recovery[w]
-            for target, lit in ((info.volume_target, ~rec), (info.recovery_target, rec)):
-                m.add(dev >= minutes - target).only_enforce_if(lit)
-                m.add(dev >= target - minutes).only_enforce_if(lit)
-        else:
-            m.add(dev >= minutes - info.volume_target)
-            m.add(dev >= info.volume_target - minutes)
+        # The target is linear in the recovery flag, so the deviation is one exact abs.
+        target = info.volume_target + (info.recovery_target - info.volume_target) * v.is_recovery(w)
+        m.add_abs_equality(dev, minutes - target)
         terms.append(PenaltyTerm("R9", dev, f"week {w + 1}", week=w))
     return terms
 
@@ -133,7 +128,7 @@ def encode_p1(ctx: EncodeContext) -> list[PenaltyTerm]:
         if not info.can_recover:
             continue
         rec = v.recovery[w]
-        before = [weeks[p] for p in range(w - RECOVERY_MIN_LOADING, w)]
+        before = [weeks[p] for p in range(max(0, w - RECOVERY_MIN_LOADING), w)]
         if w < RECOVERY_MIN_LOADING or any(not p.can_recover for p in before):
             m.add(rec == 0)
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import defaultdict
@@ -23,6 +24,7 @@ from solver.schemas import (
     UnmetWish,
 )
 from solver.timeline import Timeline
+from solver.warm_start import WARM_START_FROM_WEEKS, apply_hint, rolling_hint
 from solver.weights import scaled
 
 STATUS: dict[int, Status] = {
@@ -33,6 +35,8 @@ STATUS: dict[int, Status] = {
     cp_model.UNKNOWN: "unknown",
 }
 STOP_POLL_S = 0.05
+WARM_START_SHARE = 0.5  # of the time limit, at most, for the rolling-horizon warm start
+MIN_FINAL_SOLVE_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -123,8 +127,20 @@ def solve(
     best plan found so far.
     """
     started = time.monotonic()
-    built = build_model(request, extra_rules)
-    result = run_model(built, on_progress=on_progress, stop=stop, started=started)
+    timeline = Timeline(request)
+    hint = None
+    if timeline.num_weeks >= WARM_START_FROM_WEEKS:
+        hint = rolling_hint(
+            request, extra_rules, budget_s=WARM_START_SHARE * request.options.time_limit_s
+        ).hint
+    built = build_model(request, extra_rules, timeline=timeline)
+    if hint is not None:
+        apply_hint(built, hint)
+    remaining = request.options.time_limit_s - (time.monotonic() - started)
+    result = run_model(
+        built, on_progress=on_progress, stop=stop, started=started,
+        time_limit_s=max(remaining, MIN_FINAL_SOLVE_S),
+    )
     if result.status == "infeasible":
         result.conflicts = [_infeasible_summary(request, extra_rules)]
     return result
@@ -136,12 +152,15 @@ def run_model(
     on_progress: ProgressCallback | None = None,
     stop: threading.Event | None = None,
     started: float | None = None,
+    time_limit_s: float | None = None,
 ) -> SolveResult:
     """Solve a built model with the request's options and read the result off it."""
     request = built.timeline.request
     started = time.monotonic() if started is None else started
     solver = cp_model.CpSolver()
     configure(solver, request)
+    if time_limit_s is not None:
+        solver.parameters.max_time_in_seconds = time_limit_s
     reporter = _Reporter(on_progress, stop)
     solver.best_bound_callback = reporter.on_bound
     done = threading.Event()
@@ -200,9 +219,10 @@ def _fill_solution(result: SolveResult, built: BuiltModel, solver: cp_model.CpSo
 
     is_recovery = {w: bool(value(var)) for w, var in built.vars.recovery.items()}
     result.plan = extract_plan(built.vars, value, is_recovery)
-    result.objective = solver.objective_value / 100
-    result.best_bound = solver.best_objective_bound / 100
-    totals: dict[str, float] = defaultdict(float)
+    # Weights are kept to hundredths, so the scaled objective is a whole number.
+    result.objective = round(solver.objective_value) / 100
+    result.best_bound = math.floor(solver.best_objective_bound + 1e-6) / 100
+    totals: dict[str, int] = defaultdict(int)
     items: dict[str, list[str]] = defaultdict(list)
     wishes: list[UnmetWish] = []
     tl = built.timeline
@@ -211,12 +231,12 @@ def _fill_solution(result: SolveResult, built: BuiltModel, solver: cp_model.CpSo
         if units == 0:
             continue
         weight = built.weight(term.rule)
-        totals[term.rule] += scaled(weight) * units / 100
+        totals[term.rule] += scaled(weight) * units
         items[term.rule].append(f"{term.detail}: {units}")
         if term.rule in WISH_RULE_IDS and term.week is not None and term.wanted is not None:
             wishes.append(_unmet_wish(tl, term.rule, term.week, term.wanted, units))
     result.penalties = [
-        Penalty(rule=rule, value=round(total, 2), detail="; ".join(items[rule]))
+        Penalty(rule=rule, value=total / 100, detail="; ".join(items[rule]))
         for rule, total in sorted(totals.items(), key=lambda kv: -kv[1])
     ]
     result.unmet_wishes = wishes

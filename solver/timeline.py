@@ -201,6 +201,10 @@ class Timeline:
     """The calendar a request describes."""
 
     request: PlanRequest
+    # Only the first `cutoff_weeks` weeks exist (phases still see every race). Every rule
+    # looks back in time, so a plan for the whole horizon restricted to these weeks is a
+    # plan for the cut calendar: the warm start solves such prefixes one after another.
+    cutoff_weeks: int | None = None
     slots: dict[tuple[Day, SlotName], SlotInfo] = field(init=False)
     weeks: list[WeekInfo] = field(init=False)
 
@@ -220,7 +224,13 @@ class Timeline:
 
     @cached_property
     def num_days(self) -> int:
-        return (self.end - self.start).days + 1
+        days = (self.end - self.start).days + 1
+        return days if self.cutoff_weeks is None else min(days, 7 * self.cutoff_weeks)
+
+    @cached_property
+    def total_weeks(self) -> int:
+        """Weeks of the whole horizon, whatever the cutoff."""
+        return math.ceil(((self.end - self.start).days + 1) / 7)
 
     @cached_property
     def num_weeks(self) -> int:
@@ -335,7 +345,9 @@ class Timeline:
     def race_days(self) -> dict[Day, list[Race]]:
         out: dict[Day, list[Race]] = {}
         for race in self.request.races:
-            out.setdefault(self.day_of(race.date), []).append(race)
+            day = self.day_of(race.date)
+            if day < self.num_days:
+                out.setdefault(day, []).append(race)
         return out
 
 

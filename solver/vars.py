@@ -7,7 +7,7 @@ that rules read like the specification. Races are constants, never variables.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -48,6 +48,7 @@ class PlanVars:
     strength_units: dict[SlotKey, cp_model.IntVar] = field(default_factory=dict)
     recovery: dict[Week, cp_model.IntVar] = field(default_factory=dict)
     _reference_after: list[Expr] = field(default_factory=list)
+    _aggregates: dict[tuple[str, int], Expr] = field(default_factory=dict)
 
     @classmethod
     def create(cls, model: cp_model.CpModel, timeline: Timeline) -> PlanVars:
@@ -139,24 +140,61 @@ class PlanVars:
 
     # --- days ------------------------------------------------------------------------
 
+    def _aggregate(self, name: str, index: int, upper: int, build: Callable[[], Expr]) -> Expr:
+        """A weekly or daily sum as one named variable, built once.
+
+        Rules refer to these sums many times; one variable with one defining equality keeps
+        the model small (tens of thousands fewer terms at 52 weeks) and propagates better.
+        """
+        cached = self._aggregates.get((name, index))
+        if cached is not None:
+            return cached
+        expr = build()
+        if isinstance(expr, int):
+            self._aggregates[(name, index)] = expr
+            return expr
+        var = self.model.new_int_var(0, max(upper, 0), f"{name}_{index}")
+        self.model.add(var == expr)
+        self._aggregates[(name, index)] = var
+        return var
+
+    def _day_capacity(self, day: Day) -> int:
+        return sum(self.timeline.slots[k].capacity for k in self.slot_keys_on(day)) + sum(
+            self.timeline.race_minutes(r) for r in self.timeline.race_days.get(day, [])
+        )
+
+    def _week_capacity(self, week: Week) -> int:
+        return sum(self._day_capacity(d) for d in self.timeline.days_of_week(week))
+
     def _on_day(self, day: Day, types: Iterable[str] | None) -> Expr:
         wanted = list(types) if types is not None else None
         return sum((self.run_at(k, wanted) for k in self.slot_keys_on(day)), start=0)
 
     def runs_on(self, day: Day) -> Expr:
-        return self._on_day(day, None)
+        slots = len(self.slot_keys_on(day))
+        return self._aggregate("runs_day", day, slots, lambda: self._on_day(day, None))
 
     def key_runs_on(self, day: Day) -> Expr:
-        return self._on_day(day, KEY_RUN_TYPES)
+        slots = len(self.slot_keys_on(day))
+        return self._aggregate("key_day", day, slots, lambda: self._on_day(day, KEY_RUN_TYPES))
 
     def hard_runs_on(self, day: Day) -> Expr:
         return self._on_day(day, HARD_RUN_TYPES)
 
     def long_or_race_on(self, day: Day) -> Expr:
-        return self._on_day(day, ("long", RACE_TYPE))
+        slots = len(self.slot_keys_on(day))
+        return self._aggregate(
+            "long_or_race_day", day, slots, lambda: self._on_day(day, ("long", RACE_TYPE))
+        )
 
     def strength_on(self, day: Day) -> Expr:
-        return sum((self.strength_at(k) for k in self.slot_keys_on(day)), start=0)
+        slots = len(self.slot_keys_on(day))
+        return self._aggregate(
+            "strength_day",
+            day,
+            slots,
+            lambda: sum((self.strength_at(k) for k in self.slot_keys_on(day)), start=0),
+        )
 
     # --- weeks -----------------------------------------------------------------------
 
@@ -174,35 +212,59 @@ class PlanVars:
         wanted = list(types)
         return sum((self.minutes_at(k, wanted) for k in self.slot_keys_in_week(week)), start=0)
 
+    def _week_sum(self, name: str, week: Week, types: Iterable[str]) -> Expr:
+        wanted = tuple(types)
+        return self._aggregate(
+            name, week, self._week_capacity(week), lambda: self.week_minutes(week, wanted)
+        )
+
     def training_minutes(self, week: Week) -> Expr:
         """Run minutes without races: what R5, R7, R9 and P2 count."""
-        return self.week_minutes(week, TRAINING_RUN_TYPES)
+        return self._week_sum("training_minutes", week, TRAINING_RUN_TYPES)
 
     def total_run_minutes(self, week: Week) -> Expr:
-        return self.week_minutes(week, (*TRAINING_RUN_TYPES, RACE_TYPE))
+        return self._week_sum("total_run_minutes", week, (*TRAINING_RUN_TYPES, RACE_TYPE))
 
     def hard_training_minutes(self, week: Week) -> Expr:
-        return self.week_minutes(week, HARD_RUN_TYPES - {RACE_TYPE})
+        return self._week_sum("hard_minutes", week, sorted(HARD_RUN_TYPES - {RACE_TYPE}))
 
     def easy_minutes(self, week: Week) -> Expr:
-        return self.week_minutes(week, EASY_FAMILY)
+        return self._week_sum("easy_minutes", week, sorted(EASY_FAMILY))
 
     def long_minutes(self, week: Week) -> Expr:
-        return self.week_minutes(week, ("long",))
+        return self._week_sum("long_minutes", week, ("long",))
 
     def count_in_week(self, week: Week, types: Iterable[str] | None = None) -> Expr:
         wanted = list(types) if types is not None else None
         return sum((self.run_at(k, wanted) for k in self.slot_keys_in_week(week)), start=0)
 
+    def run_count(self, week: Week) -> Expr:
+        """Runs, races included (R6, R10)."""
+        slots = len(self.slot_keys_in_week(week))
+        return self._aggregate("run_count", week, slots, lambda: self.count_in_week(week))
+
     def hard_count(self, week: Week) -> Expr:
         """Hard runs, races included (R3, R15)."""
-        return self.count_in_week(week, HARD_RUN_TYPES)
+        slots = len(self.slot_keys_in_week(week))
+        return self._aggregate(
+            "hard_count", week, slots, lambda: self.count_in_week(week, HARD_RUN_TYPES)
+        )
 
     def strength_count(self, week: Week) -> Expr:
-        return sum((self.strength_at(k) for k in self.slot_keys_in_week(week)), start=0)
+        slots = len(self.slot_keys_in_week(week))
+        return self._aggregate(
+            "strength_count",
+            week,
+            slots,
+            lambda: sum((self.strength_at(k) for k in self.slot_keys_in_week(week)), start=0),
+        )
 
     def load_tenths(self, week: Week) -> Expr:
         """R8 training load of the week, in tenths of a unit."""
+        top = max(LOAD_FACTOR_TENTHS.values()) * self._week_capacity(week)
+        return self._aggregate("load", week, top, lambda: self._load_expr(week))
+
+    def _load_expr(self, week: Week) -> Expr:
         terms: list[Expr] = []
         for key in self.slot_keys_in_week(week):
             for run_type, factor in LOAD_FACTOR_TENTHS.items():

@@ -118,7 +118,7 @@ def encode_r6(ctx: EncodeContext) -> list[PenaltyTerm]:
         w = info.index
         if not any((d, n, "long") in v.run for d, n in v.slot_keys_in_week(w)):
             continue
-        runs = v.count_in_week(w)
+        runs = v.run_count(w)
         total = v.total_run_minutes(w)
         long_minutes = v.long_minutes(w)
         most = len(v.slot_keys_in_week(w))
@@ -140,7 +140,7 @@ def encode_r10(ctx: EncodeContext) -> list[PenaltyTerm]:
     terms: list[PenaltyTerm] = []
     for info in tl.weeks:
         w = info.index
-        runs = v.count_in_week(w)
+        runs = v.run_count(w)
         m.add(runs <= max(athlete.run_days.max, len(info.races)))
         wish = tl.run_days_wish(w)
         if wish <= 0:

@@ -1,0 +1,106 @@
+"""Rolling-horizon warm start for long calendars.
+
+On a year-long calendar CP-SAT can take many seconds to find any plan, because every week
+is tied to the weeks before it (R5, R8, R11, P1). Every rule only looks back in time, so the
+plan of a prefix of the calendar is a valid start of a whole plan. We solve a window of
+weeks, keep its first weeks fixed, slide the window on, and hand the stitched plan to the
+full solve as a hint (../shared/MODELLING.md, "Decomposition for long horizons").
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from solver.model import BuiltModel, build_model
+from solver.rules.base import Rule
+from solver.schemas import PlanRequest
+from solver.timeline import Timeline
+
+Hint = dict[str, int]
+
+WARM_START_FROM_WEEKS = 17  # shorter calendars find a first plan in about a second
+STEP_WEEKS = 6
+LOOKAHEAD_WEEKS = 4
+MIN_WINDOW_TIME_S = 1.0
+
+
+@dataclass(frozen=True)
+class WarmStartReport:
+    hint: Hint | None
+    windows: int
+    seconds: float
+
+
+def decision_vars(built: BuiltModel) -> list[tuple[int, cp_model.IntVar]]:
+    """(day, variable) for every decision; recovery flags are dated by their week's start."""
+    v = built.vars
+    out: list[tuple[int, cp_model.IntVar]] = []
+    out.extend((d, var) for (d, _n, _t), var in v.run.items())
+    out.extend((d, var) for (d, _n, _t), var in v.units.items())
+    out.extend((d, var) for (d, _n), var in v.strength.items())
+    out.extend((d, var) for (d, _n), var in v.strength_units.items())
+    out.extend((7 * w, var) for w, var in v.recovery.items())
+    return out
+
+
+def apply_hint(built: BuiltModel, hint: Hint) -> None:
+    for _day, var in decision_vars(built):
+        if var.name in hint:
+            built.model.add_hint(var, hint[var.name])
+
+
+def rolling_hint(
+    request: PlanRequest,
+    extra_rules: Sequence[Rule] = (),
+    *,
+    budget_s: float,
+) -> WarmStartReport:
+    """Stitch a whole plan from overlapping windows, or give up within `budget_s`."""
+    started = time.monotonic()
+    total = Timeline(request).num_weeks
+    options = request.options
+    values: Hint = {}
+    fixed_weeks = 0
+    cutoff = min(total, STEP_WEEKS + LOOKAHEAD_WEEKS)
+    windows = 0
+    planned = 1 + math.ceil(max(0, total - cutoff) / STEP_WEEKS)
+    # Each window gets its share of the budget, with room for one retry in three.
+    window_time = max(MIN_WINDOW_TIME_S, budget_s / (1.3 * planned))
+    while True:
+        remaining = budget_s - (time.monotonic() - started)
+        if remaining <= 0:
+            return WarmStartReport(None, windows, time.monotonic() - started)
+        built = build_model(request, extra_rules, timeline=Timeline(request, cutoff_weeks=cutoff))
+        for day, var in decision_vars(built):
+            if var.name not in values:
+                continue
+            if day < 7 * fixed_weeks:
+                built.model.add(var == values[var.name])
+            else:
+                built.model.add_hint(var, values[var.name])
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = options.num_workers
+        solver.parameters.random_seed = options.random_seed
+        solver.parameters.max_time_in_seconds = min(remaining, window_time)
+        solver.parameters.relative_gap_limit = 0.02
+        if options.deterministic_time is not None:
+            solver.parameters.max_deterministic_time = options.deterministic_time / 8
+        status = solver.solve(built.model)
+        windows += 1
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            for _day, var in decision_vars(built):
+                values[var.name] = int(solver.value(var))
+            if cutoff >= total:
+                return WarmStartReport(values, windows, time.monotonic() - started)
+            fixed_weeks = cutoff - LOOKAHEAD_WEEKS
+            cutoff = min(total, cutoff + STEP_WEEKS)
+        elif fixed_weeks > 0:
+            # The fixed weeks led into a dead end: free one more step of them and retry.
+            fixed_weeks = max(0, fixed_weeks - STEP_WEEKS)
+        else:
+            return WarmStartReport(None, windows, time.monotonic() - started)

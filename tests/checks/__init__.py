@@ -1,0 +1,1 @@
+"""Tests of the independent plan checks (solver/checks), one file per rule family."""

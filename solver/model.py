@@ -23,6 +23,7 @@ class BuiltModel:
     rules: tuple[Rule, ...]
     terms: list[PenaltyTerm]
     weights: dict[str, float]
+    context: EncodeContext
 
     def weight(self, rule_id: str) -> float:
         return self.weights.get(rule_id, 0.0)
@@ -39,16 +40,20 @@ def build_model(
     timeline: Timeline | None = None,
     strict_wishes: bool | None = None,
     rules: Sequence[Rule] | None = None,
+    explain: bool = False,
 ) -> BuiltModel:
     """Encode every rule (built-in, then the planner's own) and minimise the penalties.
 
     `rules` replaces the whole rule list; only tests use it, to show what a rule changes.
+    `explain` puts every hard constraint behind its (rule, week) group literal.
     """
     tl = timeline or Timeline(request)
     model = cp_model.CpModel()
     plan_vars = PlanVars.create(model, tl)
     strict = request.options.strict_preferences if strict_wishes is None else strict_wishes
-    ctx = EncodeContext(model=model, vars=plan_vars, timeline=tl, strict_wishes=strict)
+    ctx = EncodeContext(
+        model=model, vars=plan_vars, timeline=tl, strict_wishes=strict, explain=explain
+    )
     rules = all_rules(extra_rules) if rules is None else tuple(rules)
     weights = resolve_weights(tl)
     terms: list[PenaltyTerm] = []
@@ -59,5 +64,5 @@ def build_model(
     model.minimize(sum(objective, start=0))
     return BuiltModel(
         model=model, vars=plan_vars, timeline=tl, rules=tuple(rules), terms=terms,
-        weights=weights,
+        weights=weights, context=ctx,
     )

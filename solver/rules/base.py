@@ -33,16 +33,47 @@ class PenaltyTerm:
 
 @dataclass
 class EncodeContext:
-    """What an encoding reads and writes: the model, its variables and the calendar."""
+    """What an encoding reads and writes: the model, its variables and the calendar.
+
+    Hard constraints go through `hard(rule, week, constraint)`. In an explaining model
+    (`explain=True`) each (rule, week) group gets one enforcement literal, so CP-SAT can
+    name the smallest set of groups that cannot hold together (`solver/explain.py`).
+    Definitions (aggregates, penalty variables) use `model.add` directly: they are not
+    rules and never take part in a conflict.
+    """
 
     model: Any  # ortools.sat.python.cp_model.CpModel
     vars: PlanVars
     timeline: Timeline
     strict_wishes: bool
+    explain: bool = False
+    group_literals: dict[tuple[str, int | None], Any] = field(default_factory=dict)
+    shared: dict[str, Any] = field(default_factory=dict)  # state shared by rule families
 
     @property
     def request(self) -> PlanRequest:
         return self.timeline.request
+
+    def group_literal(self, rule: str, week: int | None) -> Any:
+        key = (rule, week)
+        if key not in self.group_literals:
+            name = f"enforce_{rule}_w{'all' if week is None else week}"
+            self.group_literals[key] = self.model.new_bool_var(name)
+        return self.group_literals[key]
+
+    def hard(self, rule: str, week: int | None, constraint: Any) -> Any:
+        """Add a hard constraint of `rule` about `week` (None: the whole plan)."""
+        added = self.model.add(constraint)
+        if self.explain:
+            added.only_enforce_if(self.group_literal(rule, week))
+        return added
+
+    def hard_or(self, rule: str, week: int | None, literals: list[Any]) -> Any:
+        """Add a hard clause (at least one literal true) of `rule` about `week`."""
+        added = self.model.add_bool_or(literals)
+        if self.explain:
+            added.only_enforce_if(self.group_literal(rule, week))
+        return added
 
 
 @dataclass

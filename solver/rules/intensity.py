@@ -21,7 +21,7 @@ def encode_r7(ctx: EncodeContext) -> list[PenaltyTerm]:
         if info.can_recover:
             loading = ~v.recovery[w]
             easy = v.easy_minutes(w)
-            m.add(100 * easy >= EASY_FLOOR_PERCENT * minutes).only_enforce_if(loading)
+            ctx.hard("R7", w, 100 * easy >= EASY_FLOOR_PERCENT * minutes).only_enforce_if(loading)
         top = max(info.available_run_minutes, 1)
         excess = m.new_int_var(0, top, f"hard_excess_w{w}")
         scaled_excess = m.new_int_var(0, HARD_TARGET_FIFTH * top, f"hard_excess5_w{w}")

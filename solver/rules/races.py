@@ -19,16 +19,16 @@ def encode_p3(ctx: EncodeContext) -> list[PenaltyTerm]:
     for day, races in tl.race_days.items():
         if day > 0:
             before = day - 1
-            m.add(v.runs_on(before) <= 1)
+            ctx.hard("P3", tl.week_of(day), v.runs_on(before) <= 1)
             for key in v.slot_keys_on(before):
                 if key in v.strength:
-                    m.add(v.strength[key] == 0)
+                    ctx.hard("P3", tl.week_of(day), v.strength[key] == 0)
                 for run_type in v.run_types_at(key):
                     x = v.run[(*key, run_type)]
                     if run_type in ("easy", "recovery"):
-                        m.add(v.units[(*key, run_type)] <= SHAKEOUT_MAX // UNIT)
+                        ctx.hard("P3", tl.week_of(day), v.units[(*key, run_type)] <= SHAKEOUT_MAX // UNIT)
                     else:
-                        m.add(x == 0)
+                        ctx.hard("P3", tl.week_of(day), x == 0)
         for race in races:
             if race.priority != "A":
                 continue
@@ -36,10 +36,10 @@ def encode_p3(ctx: EncodeContext) -> list[PenaltyTerm]:
             for key in v.strength:
                 start = tl.slots[key].start_hours
                 if race_start - STRENGTH_BEFORE_RACE_HOURS < start <= race_start:
-                    m.add(v.strength[key] == 0)
+                    ctx.hard("P3", tl.week_of(key[0]), v.strength[key] == 0)
     for day in tl.easy_only_days:
         for key in v.slot_keys_on(day):
             for run_type in HARD_TRAINING:
                 if (*key, run_type) in v.run:
-                    m.add(v.run[(*key, run_type)] == 0)
+                    ctx.hard("P3", tl.week_of(day), v.run[(*key, run_type)] == 0)
     return []

@@ -39,19 +39,19 @@ def encode_r1(ctx: EncodeContext) -> list[PenaltyTerm]:
         longs = [v.run[(d, n, "long")] for d, n in keys if (d, n, "long") in v.run]
         if not week_wants_long_run(ctx, w):
             for x in longs:
-                m.add(x == 0)
+                ctx.hard("R1", w, x == 0)
             continue
-        m.add(sum(longs, start=0) == 1)
+        ctx.hard("R1", w, sum(longs, start=0) == 1)
         for d, n in keys:
             if (d, n, "long") in v.units:
-                m.add(v.units[(d, n, "long")] >= floor_units * v.run[(d, n, "long")])
+                ctx.hard("R1", w, v.units[(d, n, "long")] >= floor_units * v.run[(d, n, "long")])
         long_minutes = v.long_minutes(w)
         for key in keys:
             for run_type in v.run_types_at(key):
                 if run_type == "long":
                     continue
                 # den*long >= num*other: 4 x long >= 5 x every other training run.
-                m.add(den * long_minutes >= num * v.minutes_of_type(key, run_type))
+                ctx.hard("R1", w, den * long_minutes >= num * v.minutes_of_type(key, run_type))
         if preferred is not None:
             off_day = [
                 v.run[(d, n, "long")]
@@ -67,9 +67,9 @@ def encode_r2(ctx: EncodeContext) -> list[PenaltyTerm]:
     """R2 - no back-to-back key days: two key runs are never on consecutive days."""
     v, m, tl = ctx.vars, ctx.model, ctx.timeline
     for day in range(tl.num_days):
-        m.add(v.key_runs_on(day) <= 1)
+        ctx.hard("R2", tl.week_of(day), v.key_runs_on(day) <= 1)
         if day + 1 < tl.num_days:
-            m.add(v.key_runs_on(day) + v.key_runs_on(day + 1) <= 1)
+            ctx.hard("R2", tl.week_of(day + 1), v.key_runs_on(day) + v.key_runs_on(day + 1) <= 1)
     return []
 
 
@@ -85,11 +85,11 @@ def encode_r3(ctx: EncodeContext) -> list[PenaltyTerm]:
         loading_cap = tl.hard_cap(w, recovery=False)
         recovery_cap = tl.hard_cap(w, recovery=True)
         cap = loading_cap - (loading_cap - recovery_cap) * v.is_recovery(w)
-        m.add(v.hard_count(w) <= cap)
+        ctx.hard("R3", w, v.hard_count(w) <= cap)
     if beginner:
-        for (_d, _n, run_type), x in v.run.items():
+        for (d, _n, run_type), x in v.run.items():
             if run_type == "intervals":
-                m.add(x == 0)
+                ctx.hard("R3", ctx.timeline.week_of(d), x == 0)
     return []
 
 
@@ -101,9 +101,9 @@ def encode_r4(ctx: EncodeContext) -> list[PenaltyTerm]:
         for key in v.slot_keys_on(day + 1):
             for run_type in v.run_types_at(key):
                 if run_type != "recovery":
-                    m.add(before + v.run[(*key, run_type)] <= 1)
+                    ctx.hard("R4", tl.week_of(day + 1), before + v.run[(*key, run_type)] <= 1)
             if key in v.strength:
-                m.add(before + v.strength[key] <= 1)
+                ctx.hard("R4", tl.week_of(day + 1), before + v.strength[key] <= 1)
     return []
 
 
@@ -111,9 +111,9 @@ def encode_r6(ctx: EncodeContext) -> list[PenaltyTerm]:
     """R6 - long-run share: at most 35-60 % of the week's minutes by run count; <= 180 min."""
     v, m, tl = ctx.vars, ctx.model, ctx.timeline
     cap_units = tl.long_run_cap // UNIT
-    for (_d, _n, run_type), u in v.units.items():
+    for (d, _n, run_type), u in v.units.items():
         if run_type == "long":
-            m.add(u <= cap_units)
+            ctx.hard("R6", tl.week_of(d), u <= cap_units)
     for info in tl.weeks:
         w = info.index
         if not any((d, n, "long") in v.run for d, n in v.slot_keys_in_week(w)):
@@ -129,7 +129,7 @@ def encode_r6(ctx: EncodeContext) -> list[PenaltyTerm]:
             at_least_k = m.new_bool_var(f"runs_at_least_{k}_w{w}")
             # Only the direction that matters: k or more runs switch the cap on.
             m.add(runs <= (k - 1) + most * at_least_k)
-            m.add(100 * long_minutes <= share * total).only_enforce_if(at_least_k)
+            ctx.hard("R6", w, 100 * long_minutes <= share * total).only_enforce_if(at_least_k)
     return []
 
 
@@ -141,12 +141,12 @@ def encode_r10(ctx: EncodeContext) -> list[PenaltyTerm]:
     for info in tl.weeks:
         w = info.index
         runs = v.run_count(w)
-        m.add(runs <= max(athlete.run_days.max, len(info.races)))
+        ctx.hard("R10", w, runs <= max(athlete.run_days.max, len(info.races)))
         wish = tl.run_days_wish(w)
         if wish <= 0:
             continue
         if ctx.strict_wishes:
-            m.add(runs >= wish)
+            ctx.hard("R10", w, runs >= wish)
             continue
         short = m.new_int_var(0, wish, f"runs_short_w{w}")
         m.add_max_equality(short, [0, wish - runs])
@@ -161,8 +161,8 @@ def encode_r12(ctx: EncodeContext) -> list[PenaltyTerm]:
     for (d, n, run_type), u in v.units.items():
         if run_type in HARD_TRAINING_TYPES:
             x = v.run[(d, n, run_type)]
-            m.add(u >= (lo // UNIT) * x)
-            m.add(u <= (hi // UNIT) * x)
+            ctx.hard("R12", ctx.timeline.week_of(d), u >= (lo // UNIT) * x)
+            ctx.hard("R12", ctx.timeline.week_of(d), u <= (hi // UNIT) * x)
     return []
 
 
@@ -174,9 +174,9 @@ def encode_r13(ctx: EncodeContext) -> list[PenaltyTerm]:
         if tl.weeks[tl.week_of(d)].phase != "return":
             continue
         if run_type in HARD_TRAINING_TYPES:
-            m.add(x == 0)
+            ctx.hard("R13", tl.week_of(d), x == 0)
         else:
-            m.add(v.units[(d, n, run_type)] <= longest_units)
+            ctx.hard("R13", tl.week_of(d), v.units[(d, n, run_type)] <= longest_units)
     return []
 
 
@@ -185,7 +185,7 @@ def encode_r14(ctx: EncodeContext) -> list[PenaltyTerm]:
     v, m, tl = ctx.vars, ctx.model, ctx.timeline
     most = 2 if ctx.request.preferences.allow_doubles else 1
     for day in range(tl.num_days):
-        m.add(v.runs_on(day) <= max(most, len(tl.race_days.get(day, []))))
+        ctx.hard("R14", tl.week_of(day), v.runs_on(day) <= max(most, len(tl.race_days.get(day, []))))
     return []
 
 
@@ -193,7 +193,7 @@ def encode_t3(ctx: EncodeContext) -> list[PenaltyTerm]:
     """T3 - one thing per slot: a run, a race or a strength session."""
     v, m = ctx.vars, ctx.model
     for key in ctx.timeline.slots:
-        m.add(v.run_at(key) + v.strength_at(key) <= 1)
+        ctx.hard("T3", ctx.timeline.week_of(key[0]), v.run_at(key) + v.strength_at(key) <= 1)
     return []
 
 

@@ -22,14 +22,14 @@ def encode_s1(ctx: EncodeContext) -> list[PenaltyTerm]:
         lo_rec, hi_rec = tl.strength_bounds(w, recovery=True) if info.can_recover else (
             lo_load, hi_load)
         rec = v.is_recovery(w)
-        m.add(count <= hi_load + (hi_rec - hi_load) * rec)
+        ctx.hard("S1", w, count <= hi_load + (hi_rec - hi_load) * rec)
         if info.is_break:
             continue
         wish = lo_load + (lo_rec - lo_load) * rec
         if max(lo_load, lo_rec) == 0:
             continue
         if ctx.strict_wishes:
-            m.add(count >= wish)
+            ctx.hard("S1", w, count >= wish)
             continue
         short = m.new_int_var(0, max(lo_load, lo_rec), f"strength_short_w{w}")
         m.add_max_equality(short, [0, wish - count])
@@ -46,7 +46,7 @@ def encode_s1(ctx: EncodeContext) -> list[PenaltyTerm]:
             continue  # the weekly wish already asks for sessions
         both = v.strength_count(w) + v.strength_count(w + 1)
         if ctx.strict_wishes:
-            m.add(both >= 1)
+            ctx.hard("S1", w + 1, both >= 1)
             continue
         empty = m.new_bool_var(f"strength_gap_w{w}")
         m.add(empty >= 1 - both)
@@ -67,7 +67,7 @@ def encode_s2(ctx: EncodeContext) -> list[PenaltyTerm]:
         for b in keys[i + 1 :]:
             if tl.slots[b].start_hours - start >= gap:
                 break
-            m.add(v.strength[a] + v.strength[b] <= 1)
+            ctx.hard("S2", tl.week_of(a[0]), v.strength[a] + v.strength[b] <= 1)
     return []
 
 
@@ -87,7 +87,7 @@ def encode_s3(ctx: EncodeContext) -> list[PenaltyTerm]:
                 if after_run and tl.slots[r_key].start_hours < tl.slots[s_key].start_hours:
                     continue
                 hard = v.run_at(r_key, ("tempo", "intervals", "hills", "race"))
-                m.add(v.strength[s_key] + hard <= 1)
+                ctx.hard("S3", tl.week_of(day), v.strength[s_key] + hard <= 1)
     return []
 
 
@@ -103,7 +103,7 @@ def encode_s4(ctx: EncodeContext) -> list[PenaltyTerm]:
             for r_key in keys:
                 r_start = tl.slots[r_key].start_hours
                 if r_key != s_key and s_start <= r_start < s_start + S4_RUN_FIRST_HOURS:
-                    m.add(v.strength[s_key] + v.run_at(r_key) <= 1)
+                    ctx.hard("S4", tl.week_of(day), v.strength[s_key] + v.run_at(r_key) <= 1)
     return []
 
 
@@ -141,8 +141,8 @@ def encode_s11(ctx: EncodeContext) -> list[PenaltyTerm]:
                 rec = v.recovery[w]
                 lits.append(rec if is_recovery else ~rec)
             if not fits:
-                m.add_bool_or([~lit for lit in lits])
+                ctx.hard_or("S11", w, [~lit for lit in lits])
                 continue
-            m.add(su >= -(-lo // UNIT)).only_enforce_if(lits)
-            m.add(su <= min(hi, capacity) // UNIT).only_enforce_if(lits)
+            ctx.hard("S11", w, su >= -(-lo // UNIT)).only_enforce_if(lits)
+            ctx.hard("S11", w, su <= min(hi, capacity) // UNIT).only_enforce_if(lits)
     return []

@@ -26,7 +26,7 @@ def encode_r5(ctx: EncodeContext) -> list[PenaltyTerm]:
     v, m = ctx.vars, ctx.model
     for info in ctx.timeline.weeks:
         w = info.index
-        m.add(10 * v.training_minutes(w) <= PROGRESSION_TENTHS * v.reference_volume(w))
+        ctx.hard("R5", w, 10 * v.training_minutes(w) <= PROGRESSION_TENTHS * v.reference_volume(w))
     return []
 
 
@@ -42,7 +42,7 @@ def encode_r8(ctx: EncodeContext) -> list[PenaltyTerm]:
             continue
         chronic = sum((v.load_tenths(p) for p in range(w - 4, w)), start=0)
         # load(w) <= 1.3 x chronic / 4, in integers: 40 x load <= 13 x sum of 4 weeks.
-        m.add(40 * v.load_tenths(w) <= ACWR_CAP_TENTHS * chronic)
+        ctx.hard("R8", w, 40 * v.load_tenths(w) <= ACWR_CAP_TENTHS * chronic)
     return []
 
 
@@ -98,7 +98,7 @@ def encode_r11(ctx: EncodeContext) -> list[PenaltyTerm]:
             sources.append(before_plan)
         if not sources:
             for key, run_type in candidates:
-                m.add(v.run[(*key, run_type)] == 0)
+                ctx.hard("R11", tl.week_of(day), v.run[(*key, run_type)] == 0)
             continue
         ceiling = max(
             [before_plan if day < SPIKE_WINDOW_DAYS else 0]
@@ -112,7 +112,7 @@ def encode_r11(ctx: EncodeContext) -> list[PenaltyTerm]:
         for key, run_type in candidates:
             if run_type == RACE_TYPE:
                 continue
-            m.add(10 * UNIT * v.units[(*key, run_type)] <= SPIKE_TENTHS * recent)
+            ctx.hard("R11", tl.week_of(day), 10 * UNIT * v.units[(*key, run_type)] <= SPIKE_TENTHS * recent)
     return []
 
 
@@ -130,17 +130,17 @@ def encode_p1(ctx: EncodeContext) -> list[PenaltyTerm]:
         rec = v.recovery[w]
         before = [weeks[p] for p in range(max(0, w - RECOVERY_MIN_LOADING), w)]
         if w < RECOVERY_MIN_LOADING or any(not p.can_recover for p in before):
-            m.add(rec == 0)
+            ctx.hard("P1", w, rec == 0)
             continue
         for p in before:
-            m.add(rec + v.recovery[p.index] <= 1)
-        m.add(10 * v.training_minutes(w) <= RECOVERY_CAP_TENTHS * v.reference_volume(w)).only_enforce_if(rec)
+            ctx.hard("P1", w, rec + v.recovery[p.index] <= 1)
+        ctx.hard("P1", w, 10 * v.training_minutes(w) <= RECOVERY_CAP_TENTHS * v.reference_volume(w)).only_enforce_if(rec)
     span = RECOVERY_MAX_LOADING + 1
     for start in range(0, len(weeks) - span + 1):
         window = weeks[start : start + span]
         if any(not p.can_recover for p in window):
             continue  # a taper, race, transition, return or break week already resets it
-        m.add(sum((v.recovery[p.index] for p in window), start=0) >= 1)
+        ctx.hard("P1", start + span - 1, sum((v.recovery[p.index] for p in window), start=0) >= 1)
     return []
 
 
@@ -152,5 +152,5 @@ def encode_p2(ctx: EncodeContext) -> list[PenaltyTerm]:
             continue
         cap = TAPER_CAPS[info.goal][info.taper_position]
         w = info.index
-        m.add(100 * v.training_minutes(w) <= round(100 * cap) * v.reference_volume(w))
+        ctx.hard("P2", w, 100 * v.training_minutes(w) <= round(100 * cap) * v.reference_volume(w))
     return []

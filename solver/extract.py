@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from solver.guidance import guidance_for
 from solver.plan_facts import PlanFacts
 from solver.schemas import SLOT_NAMES, Plan, Session, WeekSummary
 from solver.timeline import PRESCRIPTION, UNIT, Timeline
-from solver.vars import PlanVars
+from solver.vars import PlanVars, SlotKey
 
 RUN_PURPOSE: dict[str, str] = {
     "recovery": "Recovery run: very easy, short, to loosen up after a key day.",
@@ -22,7 +23,7 @@ RUN_PURPOSE: dict[str, str] = {
 QUALITY_CAP_PERCENT: dict[str, int] = {"tempo": 10, "intervals": 8, "hills": 8}
 WARM_UP_AND_COOL_DOWN = 20
 
-ValueOf = Callable[[object], int]
+ValueOf = Callable[[Any], int]
 
 
 def quality_minutes(run_type: str, minutes: int, week_training_minutes: int) -> int:
@@ -56,10 +57,10 @@ def extract_plan(plan_vars: PlanVars, value: ValueOf, is_recovery: dict[int, boo
 
 
 def _session_at(
-    plan_vars: PlanVars, value: ValueOf, key: tuple[int, str], is_recovery: dict[int, bool]
+    plan_vars: PlanVars, value: ValueOf, key: SlotKey, is_recovery: dict[int, bool]
 ) -> Session | None:
     tl = plan_vars.timeline
-    slot = tl.slots[key]  # type: ignore[index]
+    slot = tl.slots[key]
     common = {
         "date": slot.date,
         "slot": slot.name,
@@ -75,31 +76,31 @@ def _session_at(
             minutes=tl.race_minutes(race),
             race_name=race.name or f"{race.distance} race",
             purpose=f"{race.priority} race: {race.name or race.distance}.",
-            **common,  # type: ignore[arg-type]
+            **common,
         )
-    for run_type in plan_vars.run_types_at(key):  # type: ignore[arg-type]
-        if value(plan_vars.run[(*key, run_type)]):  # type: ignore[index]
-            minutes = UNIT * value(plan_vars.units[(*key, run_type)])  # type: ignore[index]
+    for run_type in plan_vars.run_types_at(key):
+        if value(plan_vars.run[(*key, run_type)]):
+            minutes = UNIT * value(plan_vars.units[(*key, run_type)])
             return Session(
                 id=f"{slot.date.isoformat()}-{slot.name}-run",
                 kind="run",
-                run_type=run_type,  # type: ignore[arg-type]
+                run_type=run_type,
                 minutes=minutes,
                 purpose=RUN_PURPOSE[run_type],
-                **common,  # type: ignore[arg-type]
+                **common,
             )
-    strength = plan_vars.strength.get(key)  # type: ignore[arg-type]
+    strength = plan_vars.strength.get(key)
     if strength is not None and value(strength):
         week = tl.week_of(slot.day)
         phase_key = "recovery" if is_recovery.get(week, False) else tl.weeks[week].phase
-        minutes = UNIT * value(plan_vars.strength_units[key])  # type: ignore[index]
+        minutes = UNIT * value(plan_vars.strength_units[key])
         return Session(
             id=f"{slot.date.isoformat()}-{slot.name}-strength",
             kind="strength",
             minutes=minutes,
             purpose=f"Full-body strength ({phase_key} phase).",
             prescription=PRESCRIPTION[phase_key],
-            **common,  # type: ignore[arg-type]
+            **common,
         )
     return None
 

@@ -63,6 +63,11 @@ def build_model(
     objective = [scaled(weights[t.rule]) * t.expr for t in terms if scaled(weights[t.rule])]
     model.minimize(sum(objective, start=0))
     return BuiltModel(
-        model=model, vars=plan_vars, timeline=tl, rules=tuple(rules), terms=terms,
-        weights=weights, context=ctx,
+        model=model,
+        vars=plan_vars,
+        timeline=tl,
+        rules=tuple(rules),
+        terms=terms,
+        weights=weights,
+        context=ctx,
     )

@@ -24,9 +24,7 @@ SLOT_NAMES: tuple[SlotName, ...] = ("am", "pm")
 Level = Literal["beginner", "intermediate", "advanced"]
 Distance = Literal["5k", "10k", "half", "marathon", "ultra"]
 Priority = Literal["A", "B", "C"]
-Equipment = Literal[
-    "bodyweight", "bands", "dumbbells", "barbell", "box", "gym_machines", "bench"
-]
+Equipment = Literal["bodyweight", "bands", "dumbbells", "barbell", "box", "gym_machines", "bench"]
 InjuryKind = Literal[
     "runners_knee",
     "achilles_tendinopathy",
@@ -36,9 +34,7 @@ InjuryKind = Literal[
     "hamstring_strain",
 ]
 RunType = Literal["recovery", "easy", "long", "tempo", "intervals", "hills", "race"]
-RUN_TYPES: tuple[RunType, ...] = (
-    "recovery", "easy", "long", "tempo", "intervals", "hills", "race"
-)
+RUN_TYPES: tuple[RunType, ...] = ("recovery", "easy", "long", "tempo", "intervals", "hills", "race")
 HARD_RUN_TYPES: frozenset[str] = frozenset({"tempo", "intervals", "hills", "race"})
 KEY_RUN_TYPES: frozenset[str] = HARD_RUN_TYPES | {"long"}
 EASY_FAMILY: frozenset[str] = frozenset({"recovery", "easy", "long"})
@@ -202,7 +198,7 @@ class Preferences(StrictModel):
     strength_on_hard_days: Literal["forbid", "after_run"] = Field(
         default="forbid",
         description="`forbid` (seed, S3) or `after_run`: strength may follow a hard run later "
-        "the same day (\"hard days hard\").",
+        'the same day ("hard days hard").',
     )
     min_strength_gap_hours: int | None = Field(
         default=None,
@@ -262,6 +258,10 @@ class SolveOptions(StrictModel):
     )
 
 
+def _default_locations() -> dict[str, list[Equipment]]:
+    return {"home": ["bodyweight"]}
+
+
 class PlanRequest(StrictModel):
     """A calendar to plan: who, when, where, with what, towards which races."""
 
@@ -274,7 +274,7 @@ class PlanRequest(StrictModel):
     athlete: Athlete = Field(description="The runner.")
     races: list[Race] = Field(default_factory=list, description="Races in the horizon.")
     locations: dict[str, list[Equipment]] = Field(
-        default_factory=lambda: {"home": ["bodyweight"]},
+        default_factory=_default_locations,
         description="Named places and the equipment each has (T2, S9).",
     )
     availability: Availability = Field(description="When the athlete can train (T2).")
@@ -288,7 +288,7 @@ class PlanRequest(StrictModel):
     )
     weights: dict[str, float] = Field(
         default_factory=dict,
-        description="Overrides of soft-rule weights by rule ID, e.g. {\"R9\": 2}.",
+        description='Overrides of soft-rule weights by rule ID, e.g. {"R9": 2}.',
     )
     options: SolveOptions = Field(default_factory=SolveOptions, description="Solver options.")
 
@@ -425,7 +425,7 @@ class Session(StrictModel):
     race_name: str | None = None
     purpose: str = Field(default="", description="One line for the runner.")
     prescription: str | None = Field(
-        default=None, description="Strength: the phase's sets × reps and load (§4)."
+        default=None, description="Strength: the phase's sets x reps and load (§4)."
     )
     exercises: list[Exercise] | None = None
 
@@ -496,4 +496,3 @@ class SolveResult(StrictModel):
     unmet_wishes: list[UnmetWish] = Field(default_factory=list)
     plan: Plan | None = None
     model_size: dict[str, int] = Field(default_factory=dict)
-

@@ -8,6 +8,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -27,7 +28,7 @@ from solver.timeline import Timeline
 from solver.warm_start import WARM_START_FROM_WEEKS, apply_hint, rolling_hint
 from solver.weights import scaled
 
-STATUS: dict[int, Status] = {
+STATUS: dict[cp_model.CpSolverStatus, Status] = {
     cp_model.OPTIMAL: "optimal",
     cp_model.FEASIBLE: "feasible",
     cp_model.INFEASIBLE: "infeasible",
@@ -61,7 +62,7 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
     return max(0.0, (objective - bound) / abs(objective))
 
 
-class _Reporter(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
+class _Reporter(cp_model.CpSolverSolutionCallback):
     """Forwards improving solutions and bounds; stops the search when asked."""
 
     def __init__(self, on_progress: ProgressCallback | None, stop: threading.Event | None):
@@ -138,7 +139,10 @@ def solve(
         apply_hint(built, hint)
     remaining = request.options.time_limit_s - (time.monotonic() - started)
     result = run_model(
-        built, on_progress=on_progress, stop=stop, started=started,
+        built,
+        on_progress=on_progress,
+        stop=stop,
+        started=started,
         time_limit_s=max(remaining, MIN_FINAL_SOLVE_S),
     )
     if result.status == "infeasible":
@@ -214,7 +218,7 @@ def _stop_reason(
 
 
 def _fill_solution(result: SolveResult, built: BuiltModel, solver: cp_model.CpSolver) -> None:
-    def value(expr: object) -> int:
+    def value(expr: Any) -> int:
         return int(solver.value(expr))
 
     is_recovery = {w: bool(value(var)) for w, var in built.vars.recovery.items()}
@@ -253,7 +257,11 @@ def _unmet_wish(tl: Timeline, rule: str, week: int, wanted: int, short: int) -> 
         + "."
     )
     return UnmetWish(
-        week=week, rule=rule, wanted=wanted, planned=planned, blocked_by=blocked_by,
+        week=week,
+        rule=rule,
+        wanted=wanted,
+        planned=planned,
+        blocked_by=blocked_by,
         message=message,
     )
 

@@ -55,11 +55,19 @@ TAPER_CAPS: dict[Distance, tuple[float, ...]] = {
 }
 TRANSITION_WEEKS: dict[Distance, int] = {"5k": 1, "10k": 1, "half": 1, "marathon": 2, "ultra": 2}
 EASY_DAYS_AFTER_A_RACE: dict[Distance, int] = {
-    "5k": 0, "10k": 0, "half": 7, "marathon": 14, "ultra": 14
+    "5k": 0,
+    "10k": 0,
+    "half": 7,
+    "marathon": 14,
+    "ultra": 14,
 }
 # R16: the peak long run each goal builds toward.
 PEAK_LONG_RUN: dict[Distance, int] = {
-    "5k": 70, "10k": 90, "half": 120, "marathon": 160, "ultra": 210
+    "5k": 70,
+    "10k": 90,
+    "half": 120,
+    "marathon": 160,
+    "ultra": 210,
 }
 # R9: peak weekly run minutes for beginner / intermediate / advanced runners by goal.
 PEAK_WEEKLY: dict[Distance, tuple[int, int, int]] = {
@@ -102,6 +110,7 @@ PRESCRIPTION: dict[str, str] = {
     "transition": "mobility, light bodyweight",
     "recovery": "same exercises, sets cut by ~40 %",
 }
+NO_GOAL_GROWTH = 1.2  # R9 without an A race: build a fifth above today's volume, then hold
 LOADING_PHASES: frozenset[str] = frozenset({"base", "build", "peak"})
 
 # R8 intensity factors, in tenths so loads stay integer.
@@ -446,8 +455,9 @@ def _build_weeks(tl: Timeline) -> list[WeekInfo]:
     level = LEVEL_INDEX[athlete.level]
     weeks: list[WeekInfo] = []
     loading_count = 0
-    volume_ref = athlete.current_weekly_minutes
-    long_ref = athlete.longest_recent_run_minutes
+    volume_ref: float = athlete.current_weekly_minutes
+    long_ref: float = athlete.longest_recent_run_minutes
+    volume_target: float
     for w in range(tl.num_weeks):
         days = tl.days_of_week(w)
         phase = _phase_of(tl, w, a_race_weeks)
@@ -475,7 +485,9 @@ def _build_weeks(tl: Timeline) -> list[WeekInfo]:
         fraction = len(days) / 7
 
         peak = (
-            PEAK_WEEKLY[goal][level] if goal is not None else round(volume_ref * 1.15)
+            PEAK_WEEKLY[goal][level]
+            if goal is not None
+            else round(athlete.current_weekly_minutes * NO_GOAL_GROWTH)
         )
         peak = max(peak, athlete.current_weekly_minutes)
         long_target: int | None = None

@@ -18,17 +18,16 @@ from solver.timeline import (
     MIN_RUN_MINUTES,
     RACE_TYPE,
     STRENGTH_LOAD_TENTHS,
+    STRENGTH_MINUTES,
     TRAINING_RUN_TYPES,
     UNIT,
-    STRENGTH_MINUTES,
     Day,
     SlotInfo,
     Timeline,
     Week,
 )
 
-
-Expr = cp_model.LinearExprT
+Expr = cp_model.LinearExpr | cp_model.IntVar | int
 SlotKey = tuple[Day, SlotName]
 
 

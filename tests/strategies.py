@@ -46,9 +46,7 @@ def weekly(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @st.composite
-def plan_requests(
-    draw: st.DrawFn, max_weeks: int = 8, time_limit_s: float = 4.0
-) -> PlanRequest:
+def plan_requests(draw: st.DrawFn, max_weeks: int = 8, time_limit_s: float = 4.0) -> PlanRequest:
     """A valid request; the plan may or may not exist."""
     weeks = draw(st.integers(min_value=1, max_value=max_weeks))
     extra_days = draw(st.sampled_from([0, 0, 0, 3]))
@@ -66,8 +64,9 @@ def plan_requests(
     if returning:
         injuries.append({"kind": "achilles_tendinopathy", "status": "returning"})
     elif draw(st.booleans()):
-        injuries.append({"kind": draw(st.sampled_from(["runners_knee", "shin_splints"])),
-                         "status": "history"})
+        injuries.append(
+            {"kind": draw(st.sampled_from(["runners_knee", "shin_splints"])), "status": "history"}
+        )
     return_weeks = 2
     races = []
     race_days: set[dt.date] = set()

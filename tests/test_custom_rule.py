@@ -27,12 +27,14 @@ class NoRunsOn:
 
     def check(self, ctx: CheckContext) -> CheckOutcome:
         bad = [
-            s for s in ctx.plan.sessions
+            s
+            for s in ctx.plan.sessions
             if s.kind == "run" and ctx.timeline.weekday(ctx.timeline.day_of(s.date)) == self.weekday
         ]
         return CheckOutcome(
-            violations=[Violation(rule=self.id, dates=[s.date], message=f"run on {s.date}")
-                        for s in bad]
+            violations=[
+                Violation(rule=self.id, dates=[s.date], message=f"run on {s.date}") for s in bad
+            ]
         )
 
 
@@ -52,6 +54,4 @@ def test_solver_and_validator_honour_a_custom_rule(request_10k: PlanRequest) -> 
     assert result.plan is not None
     report = validate(request, result, extra_rules=[NoRunsOn("sat")])
     assert report.violations == []
-    assert not any(
-        s.kind == "run" and s.date.weekday() == 5 for s in result.plan.sessions
-    )
+    assert not any(s.kind == "run" and s.date.weekday() == 5 for s in result.plan.sessions)

@@ -36,20 +36,29 @@ DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 def slot_options(tl: Timeline, slot: SlotInfo) -> list[Session | None]:
     options: list[Session | None] = [None]
     common: dict[str, Any] = {
-        "date": slot.date, "slot": slot.name, "start": slot.start_text, "location": slot.location
+        "date": slot.date,
+        "slot": slot.name,
+        "start": slot.start_text,
+        "location": slot.location,
     }
     for run_type in TRAINING_RUN_TYPES:
         lowest = 30 if run_type in ("tempo", "intervals", "hills") else MIN_RUN_MINUTES
         for minutes in range(lowest, slot.capacity + 1, UNIT):
             options.append(
-                Session(id=f"{slot.date}-{slot.name}-run", kind="run", run_type=run_type,  # type: ignore[arg-type]
-                        minutes=minutes, **common)
+                Session(
+                    id=f"{slot.date}-{slot.name}-run",
+                    kind="run",
+                    run_type=run_type,  # type: ignore[arg-type]
+                    minutes=minutes,
+                    **common,
+                )
             )
     lo, hi = tl.strength_minutes(tl.week_of(slot.day), recovery=False)
     for minutes in range(lo, min(hi, slot.capacity) + 1, UNIT):
         options.append(
-            Session(id=f"{slot.date}-{slot.name}-strength", kind="strength", minutes=minutes,
-                    **common)
+            Session(
+                id=f"{slot.date}-{slot.name}-strength", kind="strength", minutes=minutes, **common
+            )
         )
     return options
 
@@ -60,14 +69,26 @@ def oracle(request: PlanRequest) -> float | None:
     weights = resolve_weights(tl)
     slots = sorted(tl.slots.values(), key=lambda s: s.start_hours)
     weeks = [
-        WeekSummary(index=w.index, start_date=w.start, phase=w.phase, recovery=False,
-                    run_minutes=0, hard_runs=0, strength_sessions=0, load=0.0)
+        WeekSummary(
+            index=w.index,
+            start_date=w.start,
+            phase=w.phase,
+            recovery=False,
+            run_minutes=0,
+            hard_runs=0,
+            strength_sessions=0,
+            load=0.0,
+        )
         for w in tl.weeks
     ]
     best: float | None = None
     for combo in itertools.product(*(slot_options(tl, s) for s in slots)):
-        plan = Plan(start_date=tl.start, end_date=tl.end, weeks=weeks,
-                    sessions=[s for s in combo if s is not None])
+        plan = Plan(
+            start_date=tl.start,
+            end_date=tl.end,
+            weeks=weeks,
+            sessions=[s for s in combo if s is not None],
+        )
         ctx = CheckContext.__new__(CheckContext)
         ctx.timeline, ctx.plan = tl, plan
         ctx.facts = PlanFacts(tl, plan)
@@ -89,28 +110,32 @@ def tiny_requests(draw: st.DrawFn) -> PlanRequest:
     """One week, three slots of 30-45 minutes on distinct days."""
     days = draw(st.lists(st.sampled_from(DAYS), min_size=3, max_size=3, unique=True))
     weekly = {
-        d: {draw(st.sampled_from(["am", "pm"])): {
-            "minutes": draw(st.sampled_from([30, 40, 45])),
-            "time": draw(st.sampled_from(["07:00", "18:00"])),
-        }}
+        d: {
+            draw(st.sampled_from(["am", "pm"])): {
+                "minutes": draw(st.sampled_from([30, 40, 45])),
+                "time": draw(st.sampled_from(["07:00", "18:00"])),
+            }
+        }
         for d in days
     }
-    return PlanRequest.model_validate({
-        "start_date": START.isoformat(),
-        "end_date": (START + dt.timedelta(days=6)).isoformat(),
-        "athlete": {
-            "level": draw(st.sampled_from(["beginner", "intermediate"])),
-            "current_weekly_minutes": draw(st.sampled_from([60, 90, 120])),
-            "longest_recent_run_minutes": draw(st.sampled_from([25, 40])),
-            "run_days": {"min": draw(st.integers(1, 3)), "max": 3},
-            "strength_sessions": {"min": 0, "max": draw(st.integers(1, 2))},
-            "long_run_day": draw(st.sampled_from(DAYS)),
-        },
-        "races": [],
-        "availability": {"weekly": weekly},
-        "preferences": {"min_strength_gap_hours": 48},
-        "options": {"time_limit_s": 20, "num_workers": 8},
-    })
+    return PlanRequest.model_validate(
+        {
+            "start_date": START.isoformat(),
+            "end_date": (START + dt.timedelta(days=6)).isoformat(),
+            "athlete": {
+                "level": draw(st.sampled_from(["beginner", "intermediate"])),
+                "current_weekly_minutes": draw(st.sampled_from([60, 90, 120])),
+                "longest_recent_run_minutes": draw(st.sampled_from([25, 40])),
+                "run_days": {"min": draw(st.integers(1, 3)), "max": 3},
+                "strength_sessions": {"min": 0, "max": draw(st.integers(1, 2))},
+                "long_run_day": draw(st.sampled_from(DAYS)),
+            },
+            "races": [],
+            "availability": {"weekly": weekly},
+            "preferences": {"min_strength_gap_hours": 48},
+            "options": {"time_limit_s": 20, "num_workers": 8},
+        }
+    )
 
 
 @settings(max_examples=4)

@@ -22,10 +22,14 @@ def mon_tue_only(strict: bool) -> PlanRequest:
         },
         "availability": {
             "weekly": {
-                "mon": {"am": {"minutes": 60, "time": "07:00"},
-                        "pm": {"minutes": 60, "time": "18:00"}},
-                "tue": {"am": {"minutes": 60, "time": "07:00"},
-                        "pm": {"minutes": 60, "time": "18:00"}},
+                "mon": {
+                    "am": {"minutes": 60, "time": "07:00"},
+                    "pm": {"minutes": 60, "time": "18:00"},
+                },
+                "tue": {
+                    "am": {"minutes": 60, "time": "07:00"},
+                    "pm": {"minutes": 60, "time": "18:00"},
+                },
             }
         },
         "options": {"time_limit_s": 10, "num_workers": 8, "strict_preferences": strict},

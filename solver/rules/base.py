@@ -110,10 +110,17 @@ class Rule(Protocol):
     in the request's `weights`, else `default_weight`.
     """
 
-    id: str
-    title: str
-    hard: bool
-    default_weight: float
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def hard(self) -> bool: ...
+
+    @property
+    def default_weight(self) -> float: ...
 
     def encode(self, ctx: EncodeContext) -> Sequence[PenaltyTerm]: ...
 

@@ -108,7 +108,8 @@ def encode_r17(ctx: EncodeContext) -> list[PenaltyTerm]:
                 misplaced.append(p)
             if misplaced:
                 terms.append(
-                    PenaltyTerm("R17", sum(misplaced, start=0), f"day {day + 1}",
-                                week=tl.week_of(day))
+                    PenaltyTerm(
+                        "R17", sum(misplaced, start=0), f"day {day + 1}", week=tl.week_of(day)
+                    )
                 )
     return terms

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from solver.rules.base import EncodeContext, PenaltyTerm
+
+if TYPE_CHECKING:
+    from solver.vars import Expr
 
 
 def encode_pref(ctx: EncodeContext) -> list[PenaltyTerm]:
@@ -14,7 +19,7 @@ def encode_pref(ctx: EncodeContext) -> list[PenaltyTerm]:
     terms: list[PenaltyTerm] = []
     for day in range(tl.num_days):
         weekday = tl.weekday(day)
-        misplaced = []
+        misplaced: list[Expr] = []
         for key in v.slot_keys_on(day):
             if preferred and weekday not in preferred and key in v.strength:
                 misplaced.append(v.strength[key])
@@ -23,7 +28,6 @@ def encode_pref(ctx: EncodeContext) -> list[PenaltyTerm]:
                 misplaced.extend(v.run[(*key, t)] for t in v.run_types_at(key))
         if misplaced:
             terms.append(
-                PenaltyTerm("PREF", sum(misplaced, start=0), f"day {day + 1}",
-                            week=tl.week_of(day))
+                PenaltyTerm("PREF", sum(misplaced, start=0), f"day {day + 1}", week=tl.week_of(day))
             )
     return terms

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from solver.rules.base import EncodeContext, PenaltyTerm
-from solver.timeline import SHAKEOUT_MAX, STRENGTH_BEFORE_RACE_HOURS
-from solver.timeline import UNIT
+from solver.timeline import SHAKEOUT_MAX, STRENGTH_BEFORE_RACE_HOURS, UNIT
 
 HARD_TRAINING = ("tempo", "intervals", "hills")
 
@@ -15,7 +14,7 @@ def encode_p3(ctx: EncodeContext) -> list[PenaltyTerm]:
     No strength in the 72 h before an A race. After an A race of half marathon or longer,
     7 (half) or 14 (marathon, ultra) days of easy running without hard runs.
     """
-    v, m, tl = ctx.vars, ctx.model, ctx.timeline
+    v, tl = ctx.vars, ctx.timeline
     for day, races in tl.race_days.items():
         if day > 0:
             before = day - 1
@@ -26,7 +25,9 @@ def encode_p3(ctx: EncodeContext) -> list[PenaltyTerm]:
                 for run_type in v.run_types_at(key):
                     x = v.run[(*key, run_type)]
                     if run_type in ("easy", "recovery"):
-                        ctx.hard("P3", tl.week_of(day), v.units[(*key, run_type)] <= SHAKEOUT_MAX // UNIT)
+                        ctx.hard(
+                            "P3", tl.week_of(day), v.units[(*key, run_type)] <= SHAKEOUT_MAX // UNIT
+                        )
                     else:
                         ctx.hard("P3", tl.week_of(day), x == 0)
         for race in races:

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from solver.rules.base import EncodeContext, PenaltyTerm
 from solver.schemas import HARD_RUN_TYPES
-from solver.timeline import HARD_RUN_MINUTES, LONG_RUN_RATIO, long_run_share_percent
-from solver.timeline import RACE_TYPE, UNIT
+from solver.timeline import (
+    HARD_RUN_MINUTES,
+    LONG_RUN_RATIO,
+    RACE_TYPE,
+    UNIT,
+    long_run_share_percent,
+)
 
 HARD_TRAINING_TYPES = tuple(sorted(HARD_RUN_TYPES - {RACE_TYPE}))
 NO_LONG_RUN_PHASES = frozenset({"race", "transition"})
@@ -17,9 +22,7 @@ def week_wants_long_run(ctx: EncodeContext, week: int) -> bool:
     info = tl.weeks[week]
     if info.phase in NO_LONG_RUN_PHASES or info.is_break:
         return False
-    return any(
-        s.capacity >= tl.long_run_floor and s.race is None for s in tl.slots_in_week(week)
-    )
+    return any(s.capacity >= tl.long_run_floor and s.race is None for s in tl.slots_in_week(week))
 
 
 def encode_r1(ctx: EncodeContext) -> list[PenaltyTerm]:
@@ -28,7 +31,7 @@ def encode_r1(ctx: EncodeContext) -> list[PenaltyTerm]:
     None in race and transition weeks, nor where no slot can hold one. Soft: on the
     athlete's long-run day when one is given.
     """
-    v, m, tl = ctx.vars, ctx.model, ctx.timeline
+    v, tl = ctx.vars, ctx.timeline
     floor_units = -(-tl.long_run_floor // UNIT)
     terms: list[PenaltyTerm] = []
     preferred = ctx.request.athlete.long_run_day
@@ -65,7 +68,7 @@ def encode_r1(ctx: EncodeContext) -> list[PenaltyTerm]:
 
 def encode_r2(ctx: EncodeContext) -> list[PenaltyTerm]:
     """R2 - no back-to-back key days: two key runs are never on consecutive days."""
-    v, m, tl = ctx.vars, ctx.model, ctx.timeline
+    v, tl = ctx.vars, ctx.timeline
     for day in range(tl.num_days):
         ctx.hard("R2", tl.week_of(day), v.key_runs_on(day) <= 1)
         if day + 1 < tl.num_days:
@@ -78,7 +81,7 @@ def encode_r3(ctx: EncodeContext) -> list[PenaltyTerm]:
 
     Races count as hard runs. Beginners run no intervals.
     """
-    v, m, tl = ctx.vars, ctx.model, ctx.timeline
+    v, tl = ctx.vars, ctx.timeline
     beginner = ctx.request.athlete.level == "beginner"
     for info in tl.weeks:
         w = info.index
@@ -95,7 +98,7 @@ def encode_r3(ctx: EncodeContext) -> list[PenaltyTerm]:
 
 def encode_r4(ctx: EncodeContext) -> list[PenaltyTerm]:
     """R4 - after the long run or a race: a recovery run or rest, no hard run, no strength."""
-    v, m, tl = ctx.vars, ctx.model, ctx.timeline
+    v, tl = ctx.vars, ctx.timeline
     for day in range(tl.num_days - 1):
         before = v.long_or_race_on(day)
         for key in v.slot_keys_on(day + 1):
@@ -156,7 +159,7 @@ def encode_r10(ctx: EncodeContext) -> list[PenaltyTerm]:
 
 def encode_r12(ctx: EncodeContext) -> list[PenaltyTerm]:
     """R12 - quality session size: a hard run lasts 30-75 min with warm-up and cool-down."""
-    v, m = ctx.vars, ctx.model
+    v = ctx.vars
     lo, hi = HARD_RUN_MINUTES
     for (d, n, run_type), u in v.units.items():
         if run_type in HARD_TRAINING_TYPES:
@@ -168,7 +171,7 @@ def encode_r12(ctx: EncodeContext) -> list[PenaltyTerm]:
 
 def encode_r13(ctx: EncodeContext) -> list[PenaltyTerm]:
     """R13 - returning from injury: easy running only, no run beyond the recent longest."""
-    v, m, tl = ctx.vars, ctx.model, ctx.timeline
+    v, tl = ctx.vars, ctx.timeline
     longest_units = ctx.request.athlete.longest_recent_run_minutes // UNIT
     for (d, n, run_type), x in v.run.items():
         if tl.weeks[tl.week_of(d)].phase != "return":
@@ -182,16 +185,18 @@ def encode_r13(ctx: EncodeContext) -> list[PenaltyTerm]:
 
 def encode_r14(ctx: EncodeContext) -> list[PenaltyTerm]:
     """R14 - one run a day (two when the request allows doubles)."""
-    v, m, tl = ctx.vars, ctx.model, ctx.timeline
+    v, tl = ctx.vars, ctx.timeline
     most = 2 if ctx.request.preferences.allow_doubles else 1
     for day in range(tl.num_days):
-        ctx.hard("R14", tl.week_of(day), v.runs_on(day) <= max(most, len(tl.race_days.get(day, []))))
+        ctx.hard(
+            "R14", tl.week_of(day), v.runs_on(day) <= max(most, len(tl.race_days.get(day, [])))
+        )
     return []
 
 
 def encode_t3(ctx: EncodeContext) -> list[PenaltyTerm]:
     """T3 - one thing per slot: a run, a race or a strength session."""
-    v, m = ctx.vars, ctx.model
+    v = ctx.vars
     for key in ctx.timeline.slots:
         ctx.hard("T3", ctx.timeline.week_of(key[0]), v.run_at(key) + v.strength_at(key) <= 1)
     return []
@@ -214,4 +219,3 @@ def encode_t1(ctx: EncodeContext) -> list[PenaltyTerm]:
     """
     del ctx
     return []
-

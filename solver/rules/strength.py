@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from solver.rules.base import EncodeContext, PenaltyTerm
-from solver.timeline import S4_RUN_FIRST_HOURS
-from solver.timeline import UNIT
+from solver.timeline import S4_RUN_FIRST_HOURS, UNIT
 
 
 def encode_s1(ctx: EncodeContext) -> list[PenaltyTerm]:
@@ -19,8 +20,9 @@ def encode_s1(ctx: EncodeContext) -> list[PenaltyTerm]:
         w = info.index
         count = v.strength_count(w)
         lo_load, hi_load = tl.strength_bounds(w, recovery=False)
-        lo_rec, hi_rec = tl.strength_bounds(w, recovery=True) if info.can_recover else (
-            lo_load, hi_load)
+        lo_rec, hi_rec = (
+            tl.strength_bounds(w, recovery=True) if info.can_recover else (lo_load, hi_load)
+        )
         rec = v.is_recovery(w)
         ctx.hard("S1", w, count <= hi_load + (hi_rec - hi_load) * rec)
         if info.is_break:
@@ -33,9 +35,7 @@ def encode_s1(ctx: EncodeContext) -> list[PenaltyTerm]:
             continue
         short = m.new_int_var(0, max(lo_load, lo_rec), f"strength_short_w{w}")
         m.add_max_equality(short, [0, wish - count])
-        terms.append(
-            PenaltyTerm("S1", short, f"week {w + 1}", week=w, wanted=max(lo_load, lo_rec))
-        )
+        terms.append(PenaltyTerm("S1", short, f"week {w + 1}", week=w, wanted=max(lo_load, lo_rec)))
     for info in tl.weeks[:-1]:
         w = info.index
         nxt = tl.weeks[w + 1]
@@ -59,7 +59,7 @@ def encode_s1(ctx: EncodeContext) -> list[PenaltyTerm]:
 
 def encode_s2(ctx: EncodeContext) -> list[PenaltyTerm]:
     """S2 - 48-hour spacing: two strength sessions start at least 48 h apart (60 h from 50)."""
-    v, m, tl = ctx.vars, ctx.model, ctx.timeline
+    v, tl = ctx.vars, ctx.timeline
     gap = tl.strength_gap_hours
     keys = sorted(v.strength, key=lambda k: tl.slots[k].start_hours)
     for i, a in enumerate(keys):
@@ -76,7 +76,7 @@ def encode_s3(ctx: EncodeContext) -> list[PenaltyTerm]:
 
     With `strength_on_hard_days: after_run` strength may follow the hard run later that day.
     """
-    v, m, tl = ctx.vars, ctx.model, ctx.timeline
+    v, tl = ctx.vars, ctx.timeline
     after_run = ctx.request.preferences.strength_on_hard_days == "after_run"
     for day in range(tl.num_days):
         keys = v.slot_keys_on(day)
@@ -93,7 +93,7 @@ def encode_s3(ctx: EncodeContext) -> list[PenaltyTerm]:
 
 def encode_s4(ctx: EncodeContext) -> list[PenaltyTerm]:
     """S4 - after the run: strength less than 6 h before a run that day is not allowed."""
-    v, m, tl = ctx.vars, ctx.model, ctx.timeline
+    v, tl = ctx.vars, ctx.timeline
     for day in range(tl.num_days):
         keys = v.slot_keys_on(day)
         for s_key in keys:
@@ -126,7 +126,7 @@ def encode_s5(ctx: EncodeContext) -> list[PenaltyTerm]:
 
 def encode_s11(ctx: EncodeContext) -> list[PenaltyTerm]:
     """S11 - duration: session minutes within the phase's bounds and within the slot."""
-    v, m, tl = ctx.vars, ctx.model, ctx.timeline
+    v, tl = ctx.vars, ctx.timeline
     for key, s in v.strength.items():
         w = tl.week_of(key[0])
         su = v.strength_units[key]
@@ -136,7 +136,7 @@ def encode_s11(ctx: EncodeContext) -> list[PenaltyTerm]:
             options.append((tl.strength_minutes(w, recovery=True), True))
         for (lo, hi), is_recovery in options:
             fits = capacity >= lo
-            lits = [s]
+            lits: list[Any] = [s]
             if tl.weeks[w].can_recover:
                 rec = v.recovery[w]
                 lits.append(rec if is_recovery else ~rec)

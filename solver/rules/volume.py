@@ -7,14 +7,15 @@ from solver.timeline import (
     ACWR_CAP_TENTHS,
     ACWR_FROM_WEEK,
     PROGRESSION_TENTHS,
+    RACE_TYPE,
     RECOVERY_CAP_TENTHS,
     RECOVERY_MAX_LOADING,
     RECOVERY_MIN_LOADING,
     SPIKE_TENTHS,
     SPIKE_WINDOW_DAYS,
     TAPER_CAPS,
+    UNIT,
 )
-from solver.timeline import RACE_TYPE, UNIT
 
 
 def encode_r5(ctx: EncodeContext) -> list[PenaltyTerm]:
@@ -23,7 +24,7 @@ def encode_r5(ctx: EncodeContext) -> list[PenaltyTerm]:
     The first week is measured against the athlete's current weekly minutes; races do not
     count.
     """
-    v, m = ctx.vars, ctx.model
+    v = ctx.vars
     for info in ctx.timeline.weeks:
         w = info.index
         ctx.hard("R5", w, 10 * v.training_minutes(w) <= PROGRESSION_TENTHS * v.reference_volume(w))
@@ -35,7 +36,7 @@ def encode_r8(ctx: EncodeContext) -> list[PenaltyTerm]:
 
     From week 5 on; a week with a race is a planned spike and is exempt.
     """
-    v, m, tl = ctx.vars, ctx.model, ctx.timeline
+    v, tl = ctx.vars, ctx.timeline
     for info in tl.weeks:
         w = info.index
         if w < ACWR_FROM_WEEK or info.races:
@@ -92,7 +93,9 @@ def encode_r11(ctx: EncodeContext) -> list[PenaltyTerm]:
         ]
         if not candidates:
             continue
-        window = [longest_on[d] for d in range(max(0, day - SPIKE_WINDOW_DAYS), day) if d in longest_on]
+        window = [
+            longest_on[d] for d in range(max(0, day - SPIKE_WINDOW_DAYS), day) if d in longest_on
+        ]
         sources: list[object] = list(window)
         if day < SPIKE_WINDOW_DAYS:
             sources.append(before_plan)
@@ -102,17 +105,27 @@ def encode_r11(ctx: EncodeContext) -> list[PenaltyTerm]:
             continue
         ceiling = max(
             [before_plan if day < SPIKE_WINDOW_DAYS else 0]
-            + [tl.slots[k].capacity for d in range(max(0, day - SPIKE_WINDOW_DAYS), day)
-               for k in v.slot_keys_on(d)]
-            + [tl.race_minutes(r) for d in range(max(0, day - SPIKE_WINDOW_DAYS), day)
-               for r in tl.race_days.get(d, [])]
+            + [
+                tl.slots[k].capacity
+                for d in range(max(0, day - SPIKE_WINDOW_DAYS), day)
+                for k in v.slot_keys_on(d)
+            ]
+            + [
+                tl.race_minutes(r)
+                for d in range(max(0, day - SPIKE_WINDOW_DAYS), day)
+                for r in tl.race_days.get(d, [])
+            ]
         )
         recent = m.new_int_var(0, ceiling, f"longest_recent_d{day}")
         m.add_max_equality(recent, sources)
         for key, run_type in candidates:
             if run_type == RACE_TYPE:
                 continue
-            ctx.hard("R11", tl.week_of(day), 10 * UNIT * v.units[(*key, run_type)] <= SPIKE_TENTHS * recent)
+            ctx.hard(
+                "R11",
+                tl.week_of(day),
+                10 * UNIT * v.units[(*key, run_type)] <= SPIKE_TENTHS * recent,
+            )
     return []
 
 
@@ -121,7 +134,7 @@ def encode_p1(ctx: EncodeContext) -> list[PenaltyTerm]:
 
     A week with no availability is a break week and counts as one.
     """
-    v, m, tl = ctx.vars, ctx.model, ctx.timeline
+    v, tl = ctx.vars, ctx.timeline
     weeks = tl.weeks
     for info in weeks:
         w = info.index
@@ -134,7 +147,9 @@ def encode_p1(ctx: EncodeContext) -> list[PenaltyTerm]:
             continue
         for p in before:
             ctx.hard("P1", w, rec + v.recovery[p.index] <= 1)
-        ctx.hard("P1", w, 10 * v.training_minutes(w) <= RECOVERY_CAP_TENTHS * v.reference_volume(w)).only_enforce_if(rec)
+        ctx.hard(
+            "P1", w, 10 * v.training_minutes(w) <= RECOVERY_CAP_TENTHS * v.reference_volume(w)
+        ).only_enforce_if(rec)
     span = RECOVERY_MAX_LOADING + 1
     for start in range(0, len(weeks) - span + 1):
         window = weeks[start : start + span]
@@ -146,7 +161,7 @@ def encode_p1(ctx: EncodeContext) -> list[PenaltyTerm]:
 
 def encode_p2(ctx: EncodeContext) -> list[PenaltyTerm]:
     """P2 - taper: minutes fall step by step from the peak loading week before an A race."""
-    v, m, tl = ctx.vars, ctx.model, ctx.timeline
+    v, tl = ctx.vars, ctx.timeline
     for info in tl.weeks:
         if info.taper_position is None or info.goal is None:
             continue

@@ -8,7 +8,7 @@ from typing import Any
 from solver.guidance import guidance_for
 from solver.plan_facts import PlanFacts
 from solver.schemas import SLOT_NAMES, Plan, Session, WeekSummary
-from solver.timeline import PRESCRIPTION, UNIT, Timeline
+from solver.timeline import PRESCRIPTION, Timeline
 from solver.vars import PlanVars, SlotKey
 
 RUN_PURPOSE: dict[str, str] = {
@@ -80,7 +80,7 @@ def _session_at(
         )
     for run_type in plan_vars.run_types_at(key):
         if value(plan_vars.run[(*key, run_type)]):
-            minutes = UNIT * value(plan_vars.units[(*key, run_type)])
+            minutes = value(plan_vars.minutes_of_type(key, run_type))
             return Session(
                 id=f"{slot.date.isoformat()}-{slot.name}-run",
                 kind="run",
@@ -93,7 +93,7 @@ def _session_at(
     if strength is not None and value(strength):
         week = tl.week_of(slot.day)
         phase_key = "recovery" if is_recovery.get(week, False) else tl.weeks[week].phase
-        minutes = UNIT * value(plan_vars.strength_units[key])
+        minutes = value(plan_vars.strength_minutes_at(key))
         return Session(
             id=f"{slot.date.isoformat()}-{slot.name}-strength",
             kind="strength",

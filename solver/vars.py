@@ -31,6 +31,16 @@ Expr = cp_model.LinearExpr | cp_model.IntVar | int
 SlotKey = tuple[Day, SlotName]
 
 
+def unit_of(run_type: str) -> int:
+    """Minutes per decision unit of a run type.
+
+    Long runs are decided to the minute: R11 lets the longest run grow by 10 % a month, and
+    for a 35-minute long run that is 3 minutes, which 5-minute units would round away and
+    freeze a beginner's plan. Every other run moves in 5-minute steps.
+    """
+    return 1 if run_type == "long" else UNIT
+
+
 def _min_minutes(run_type: str) -> int:
     return 30 if run_type in HARD_RUN_TYPES else MIN_RUN_MINUTES
 
@@ -60,10 +70,12 @@ class PlanVars:
                 if slot.capacity < _min_minutes(run_type):
                     continue
                 x = model.new_bool_var(f"run_{day}_{name}_{run_type}")
-                u = model.new_int_var(0, slot.capacity // UNIT, f"min_{day}_{name}_{run_type}")
+                unit = unit_of(run_type)
+                top = slot.capacity // unit
+                u = model.new_int_var(0, top, f"min_{day}_{name}_{run_type}")
                 # Linked tightly so the LP sees minutes vanish with the run.
-                model.add(u <= (slot.capacity // UNIT) * x)
-                model.add(u >= -(-_min_minutes(run_type) // UNIT) * x)
+                model.add(u <= top * x)
+                model.add(u >= -(-_min_minutes(run_type) // unit) * x)
                 v.run[(day, name, run_type)] = x
                 v.units[(day, name, run_type)] = u
             week = timeline.week_of(day)
@@ -118,7 +130,7 @@ class PlanVars:
             race = self.timeline.slots[key].race if key in self.timeline.slots else None
             return self.timeline.race_minutes(race) if race is not None else 0
         u = self.units.get((key[0], key[1], run_type))
-        return UNIT * u if u is not None else 0
+        return unit_of(run_type) * u if u is not None else 0
 
     def minutes_at(self, key: SlotKey, types: Iterable[str] | None = None) -> Expr:
         wanted = set(types) if types is not None else set(TRAINING_RUN_TYPES) | {RACE_TYPE}

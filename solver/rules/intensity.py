@@ -24,11 +24,12 @@ def encode_r7(ctx: EncodeContext) -> list[PenaltyTerm]:
             ctx.hard("R7", w, 100 * easy >= EASY_FLOOR_PERCENT * minutes).only_enforce_if(loading)
         top = max(info.available_run_minutes, 1)
         excess = m.new_int_var(0, top, f"hard_excess_w{w}")
-        scaled_excess = m.new_int_var(0, HARD_TARGET_FIFTH * top, f"hard_excess5_w{w}")
-        # Exact, not just bounded, so a stopped solve reports what the plan costs. Minutes
-        # are multiples of 5, so minutes/5 is whole: 5 x excess = max(0, 5 x hard - minutes).
-        m.add_max_equality(scaled_excess, [0, HARD_TARGET_FIFTH * hard - minutes])
-        m.add(HARD_TARGET_FIFTH * excess == scaled_excess)
+        fifth = m.new_int_var(0, top, f"fifth_of_minutes_w{w}")
+        # fifth = floor(minutes / 5), so excess = max(0, hard - floor(minutes / 5)): whole
+        # minutes, and exact rather than bounded so a stopped solve reports what it costs.
+        m.add(HARD_TARGET_FIFTH * fifth <= minutes)
+        m.add(minutes <= HARD_TARGET_FIFTH * fifth + HARD_TARGET_FIFTH - 1)
+        m.add_max_equality(excess, [0, hard - fifth])
         terms.append(PenaltyTerm("R7", excess, f"week {w + 1}", week=w))
     return terms
 

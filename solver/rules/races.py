@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from solver.rules.base import EncodeContext, PenaltyTerm
-from solver.timeline import SHAKEOUT_MAX, STRENGTH_BEFORE_RACE_HOURS, UNIT
+from solver.timeline import SHAKEOUT_MAX, STRENGTH_BEFORE_RACE_HOURS
 
 HARD_TRAINING = ("tempo", "intervals", "hills")
 
@@ -26,7 +26,7 @@ def encode_p3(ctx: EncodeContext) -> list[PenaltyTerm]:
                     x = v.run[(*key, run_type)]
                     if run_type in ("easy", "recovery"):
                         ctx.hard(
-                            "P3", tl.week_of(day), v.units[(*key, run_type)] <= SHAKEOUT_MAX // UNIT
+                            "P3", tl.week_of(day), v.minutes_of_type(key, run_type) <= SHAKEOUT_MAX
                         )
                     else:
                         ctx.hard("P3", tl.week_of(day), x == 0)

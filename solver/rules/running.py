@@ -8,7 +8,6 @@ from solver.timeline import (
     HARD_RUN_MINUTES,
     LONG_RUN_RATIO,
     RACE_TYPE,
-    UNIT,
     long_run_share_percent,
 )
 
@@ -32,7 +31,6 @@ def encode_r1(ctx: EncodeContext) -> list[PenaltyTerm]:
     athlete's long-run day when one is given.
     """
     v, tl = ctx.vars, ctx.timeline
-    floor_units = -(-tl.long_run_floor // UNIT)
     terms: list[PenaltyTerm] = []
     preferred = ctx.request.athlete.long_run_day
     num, den = LONG_RUN_RATIO
@@ -46,8 +44,9 @@ def encode_r1(ctx: EncodeContext) -> list[PenaltyTerm]:
             continue
         ctx.hard("R1", w, sum(longs, start=0) == 1)
         for d, n in keys:
-            if (d, n, "long") in v.units:
-                ctx.hard("R1", w, v.units[(d, n, "long")] >= floor_units * v.run[(d, n, "long")])
+            if (d, n, "long") in v.run:
+                long_here = v.minutes_of_type((d, n), "long")
+                ctx.hard("R1", w, long_here >= tl.long_run_floor * v.run[(d, n, "long")])
         long_minutes = v.long_minutes(w)
         for key in keys:
             for run_type in v.run_types_at(key):
@@ -113,10 +112,10 @@ def encode_r4(ctx: EncodeContext) -> list[PenaltyTerm]:
 def encode_r6(ctx: EncodeContext) -> list[PenaltyTerm]:
     """R6 - long-run share: at most 35-60 % of the week's minutes by run count; <= 180 min."""
     v, m, tl = ctx.vars, ctx.model, ctx.timeline
-    cap_units = tl.long_run_cap // UNIT
-    for (d, _n, run_type), u in v.units.items():
+    for d, n, run_type in v.units:
         if run_type == "long":
-            ctx.hard("R6", tl.week_of(d), u <= cap_units)
+            long_here = v.minutes_of_type((d, n), "long")
+            ctx.hard("R6", tl.week_of(d), long_here <= tl.long_run_cap)
     for info in tl.weeks:
         w = info.index
         if not any((d, n, "long") in v.run for d, n in v.slot_keys_in_week(w)):
@@ -161,25 +160,26 @@ def encode_r12(ctx: EncodeContext) -> list[PenaltyTerm]:
     """R12 - quality session size: a hard run lasts 30-75 min with warm-up and cool-down."""
     v = ctx.vars
     lo, hi = HARD_RUN_MINUTES
-    for (d, n, run_type), u in v.units.items():
+    for d, n, run_type in v.units:
         if run_type in HARD_TRAINING_TYPES:
             x = v.run[(d, n, run_type)]
-            ctx.hard("R12", ctx.timeline.week_of(d), u >= (lo // UNIT) * x)
-            ctx.hard("R12", ctx.timeline.week_of(d), u <= (hi // UNIT) * x)
+            minutes = v.minutes_of_type((d, n), run_type)
+            ctx.hard("R12", ctx.timeline.week_of(d), minutes >= lo * x)
+            ctx.hard("R12", ctx.timeline.week_of(d), minutes <= hi * x)
     return []
 
 
 def encode_r13(ctx: EncodeContext) -> list[PenaltyTerm]:
     """R13 - returning from injury: easy running only, no run beyond the recent longest."""
     v, tl = ctx.vars, ctx.timeline
-    longest_units = ctx.request.athlete.longest_recent_run_minutes // UNIT
+    longest = ctx.request.athlete.longest_recent_run_minutes
     for (d, n, run_type), x in v.run.items():
         if tl.weeks[tl.week_of(d)].phase != "return":
             continue
         if run_type in HARD_TRAINING_TYPES:
             ctx.hard("R13", tl.week_of(d), x == 0)
         else:
-            ctx.hard("R13", tl.week_of(d), v.units[(d, n, run_type)] <= longest_units)
+            ctx.hard("R13", tl.week_of(d), v.minutes_of_type((d, n), run_type) <= longest)
     return []
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from solver.rules.base import EncodeContext, PenaltyTerm
-from solver.timeline import S4_RUN_FIRST_HOURS, UNIT
+from solver.timeline import S4_RUN_FIRST_HOURS
 
 
 def encode_s1(ctx: EncodeContext) -> list[PenaltyTerm]:
@@ -129,7 +129,6 @@ def encode_s11(ctx: EncodeContext) -> list[PenaltyTerm]:
     v, tl = ctx.vars, ctx.timeline
     for key, s in v.strength.items():
         w = tl.week_of(key[0])
-        su = v.strength_units[key]
         capacity = tl.slots[key].capacity
         options = [(tl.strength_minutes(w, recovery=False), False)]
         if tl.weeks[w].can_recover:
@@ -143,6 +142,7 @@ def encode_s11(ctx: EncodeContext) -> list[PenaltyTerm]:
             if not fits:
                 ctx.hard_or("S11", w, [~lit for lit in lits])
                 continue
-            ctx.hard("S11", w, su >= -(-lo // UNIT)).only_enforce_if(lits)
-            ctx.hard("S11", w, su <= min(hi, capacity) // UNIT).only_enforce_if(lits)
+            minutes = v.strength_minutes_at(key)
+            ctx.hard("S11", w, minutes >= lo).only_enforce_if(lits)
+            ctx.hard("S11", w, minutes <= min(hi, capacity)).only_enforce_if(lits)
     return []

@@ -14,7 +14,6 @@ from solver.timeline import (
     SPIKE_TENTHS,
     SPIKE_WINDOW_DAYS,
     TAPER_CAPS,
-    UNIT,
 )
 
 
@@ -124,7 +123,7 @@ def encode_r11(ctx: EncodeContext) -> list[PenaltyTerm]:
             ctx.hard(
                 "R11",
                 tl.week_of(day),
-                10 * UNIT * v.units[(*key, run_type)] <= SPIKE_TENTHS * recent,
+                10 * v.minutes_of_type(key, run_type) <= SPIKE_TENTHS * recent,
             )
     return []
 

@@ -223,8 +223,7 @@ def _fill_solution(result: SolveResult, built: BuiltModel, solver: cp_model.CpSo
 
     is_recovery = {w: bool(value(var)) for w, var in built.vars.recovery.items()}
     result.plan = extract_plan(built.vars, value, is_recovery)
-    # Weights are kept to hundredths, so the scaled objective is a whole number.
-    result.objective = round(solver.objective_value) / 100
+    # Weights are kept to hundredths, so the scaled bound is a whole number.
     result.best_bound = math.floor(solver.best_objective_bound + 1e-6) / 100
     totals: dict[str, int] = defaultdict(int)
     items: dict[str, list[str]] = defaultdict(list)
@@ -239,6 +238,10 @@ def _fill_solution(result: SolveResult, built: BuiltModel, solver: cp_model.CpSo
         items[term.rule].append(f"{term.detail}: {units}")
         if term.rule in WISH_RULE_IDS and term.week is not None and term.wanted is not None:
             wishes.append(_unmet_wish(tl, term.rule, term.week, term.wanted, units))
+    # The objective is what the returned plan costs, summed from its own penalty terms. On
+    # a stopped multi-worker solve CP-SAT's reported objective value has been seen to
+    # disagree with the solution it returns by a few units; the plan is what counts.
+    result.objective = sum(totals.values()) / 100
     result.penalties = [
         Penalty(rule=rule, value=total / 100, detail="; ".join(items[rule]))
         for rule, total in sorted(totals.items(), key=lambda kv: -kv[1])

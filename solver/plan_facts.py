@@ -118,10 +118,14 @@ class PlanFacts:
         return any(is_key(s) for s in self.runs_on(day))
 
     def acwr(self, week: Week) -> float | None:
-        """R8: this week's load over the mean weekly load of the four weeks before."""
+        """R8: this week's load over the mean weekly load of the four weeks before.
+
+        Break weeks are left out of the mean, as R8 reads it (docs/rules.md).
+        """
         if week < 4:
             return None
-        chronic = sum(self.load_tenths(w) for w in range(week - 4, week)) / 4
+        counted = [w for w in range(week - 4, week) if not self.timeline.weeks[w].is_break]
+        chronic = sum(self.load_tenths(w) for w in counted) / max(len(counted), 1)
         if chronic <= 0:
             return None
         return self.load_tenths(week) / chronic

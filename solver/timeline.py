@@ -139,6 +139,8 @@ ACWR_CAP_TENTHS = 13  # R8
 ACWR_FROM_WEEK = 4  # R8: from week 5 on (0-based 4)
 SPIKE_TENTHS = 11  # R11: 110 %
 SPIKE_WINDOW_DAYS = 30
+# R11 after 30 days without any run (a long break): the restart run may be this long.
+RESTART_RUN_MINUTES = 30
 S4_RUN_FIRST_HOURS = 6
 STRENGTH_BEFORE_RACE_HOURS = 72
 RECOVERY_MIN_LOADING = 3  # P1

@@ -22,6 +22,7 @@ from solver.timeline import (
     RECOVERY_CAP_TENTHS,
     RECOVERY_MAX_LOADING,
     RECOVERY_MIN_LOADING,
+    RESTART_RUN_MINUTES,
     SPIKE_TENTHS,
     SPIKE_WINDOW_DAYS,
     TAPER_CAPS,
@@ -64,10 +65,15 @@ def check_r8(ctx: CheckContext) -> CheckOutcome:
         if tl.weeks[w].races:
             continue
         acute = facts.load_tenths(w)
-        chronic_sum = sum(facts.load_tenths(k) for k in range(w - CHRONIC_WEEKS, w))
-        # acute / (chronic_sum / 4) <= 1.3, in integers.
-        if 10 * CHRONIC_WEEKS * acute > ACWR_CAP_TENTHS * chronic_sum:
-            mean = chronic_sum / CHRONIC_WEEKS / 10
+        # Break weeks (no slot at all) are left out of the chronic mean; four in a row
+        # leave the ratio undefined (docs/rules.md).
+        counted = [k for k in range(w - CHRONIC_WEEKS, w) if not tl.weeks[k].is_break]
+        if not counted:
+            continue
+        chronic_sum = sum(facts.load_tenths(k) for k in counted)
+        # acute / (chronic_sum / n) <= 1.3, in integers.
+        if 10 * len(counted) * acute > ACWR_CAP_TENTHS * chronic_sum:
+            mean = chronic_sum / len(counted) / 10
             out.violations.append(
                 violation(
                     "R8",
@@ -113,7 +119,9 @@ def check_r11(ctx: CheckContext) -> CheckOutcome:
             if d < SPIKE_WINDOW_DAYS:
                 earlier.append(before_plan)
             longest = max(earlier, default=0)
-            if 10 * s.minutes > SPIKE_TENTHS * longest:
+            # After 30 days without a run, a restart run of up to 30 min (docs/rules.md).
+            allowed_tenths = SPIKE_TENTHS * longest if longest else 10 * RESTART_RUN_MINUTES
+            if 10 * s.minutes > allowed_tenths:
                 out.violations.append(
                     violation(
                         "R11",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from solver.rules.base import EncodeContext, PenaltyTerm
 from solver.timeline import (
     ACWR_CAP_TENTHS,
@@ -11,6 +13,7 @@ from solver.timeline import (
     RECOVERY_CAP_TENTHS,
     RECOVERY_MAX_LOADING,
     RECOVERY_MIN_LOADING,
+    RESTART_RUN_MINUTES,
     SPIKE_TENTHS,
     SPIKE_WINDOW_DAYS,
     TAPER_CAPS,
@@ -33,16 +36,21 @@ def encode_r5(ctx: EncodeContext) -> list[PenaltyTerm]:
 def encode_r8(ctx: EncodeContext) -> list[PenaltyTerm]:
     """R8 - acute:chronic load: a week's load at most 1.3 x the mean of the 4 before it.
 
-    From week 5 on; a week with a race is a planned spike and is exempt.
+    From week 5 on; a week with a race is a planned spike and is exempt. Break weeks (no
+    availability at all) are left out of the chronic mean, so a holiday does not freeze the
+    weeks after it; after four break weeks in a row the ratio is undefined and not applied.
     """
     v, tl = ctx.vars, ctx.timeline
     for info in tl.weeks:
         w = info.index
         if w < ACWR_FROM_WEEK or info.races:
             continue
-        chronic = sum((v.load_tenths(p) for p in range(w - 4, w)), start=0)
-        # load(w) <= 1.3 x chronic / 4, in integers: 40 x load <= 13 x sum of 4 weeks.
-        ctx.hard("R8", w, 40 * v.load_tenths(w) <= ACWR_CAP_TENTHS * chronic)
+        counted = [p for p in range(w - 4, w) if not tl.weeks[p].is_break]
+        if not counted:
+            continue
+        chronic = sum((v.load_tenths(p) for p in counted), start=0)
+        # load(w) <= 1.3 x chronic / n, in integers: 10 n x load <= 13 x chronic.
+        ctx.hard("R8", w, 10 * len(counted) * v.load_tenths(w) <= ACWR_CAP_TENTHS * chronic)
     return []
 
 
@@ -66,6 +74,7 @@ def encode_r11(ctx: EncodeContext) -> list[PenaltyTerm]:
     """R11 - single-run spike: no run beyond 110 % of the longest run of the past 30 days.
 
     Before the plan the longest recent run stands in; races may spike but count later.
+    After 30 days without any run (a long break) a restart run of up to 30 min is allowed.
     """
     v, m, tl = ctx.vars, ctx.model, ctx.timeline
     before_plan = ctx.request.athlete.longest_recent_run_minutes
@@ -100,7 +109,8 @@ def encode_r11(ctx: EncodeContext) -> list[PenaltyTerm]:
             sources.append(before_plan)
         if not sources:
             for key, run_type in candidates:
-                ctx.hard("R11", tl.week_of(day), v.run[(*key, run_type)] == 0)
+                minutes = v.minutes_of_type(key, run_type)
+                ctx.hard("R11", tl.week_of(day), minutes <= RESTART_RUN_MINUTES)
             continue
         ceiling = max(
             [before_plan if day < SPIKE_WINDOW_DAYS else 0]
@@ -117,13 +127,19 @@ def encode_r11(ctx: EncodeContext) -> list[PenaltyTerm]:
         )
         recent = m.new_int_var(0, ceiling, f"longest_recent_d{day}")
         m.add_max_equality(recent, sources)
+        restart: Any = 0
+        if day >= SPIKE_WINDOW_DAYS:
+            # Only an empty window (no run at all) may switch the restart allowance on.
+            restart = m.new_bool_var(f"restart_d{day}")
+            m.add(recent == 0).only_enforce_if(restart)
         for key, run_type in candidates:
             if run_type == RACE_TYPE:
                 continue
             ctx.hard(
                 "R11",
                 tl.week_of(day),
-                10 * v.minutes_of_type(key, run_type) <= SPIKE_TENTHS * recent,
+                10 * v.minutes_of_type(key, run_type)
+                <= SPIKE_TENTHS * recent + 10 * RESTART_RUN_MINUTES * restart,
             )
     return []
 

@@ -1,0 +1,27 @@
+"""The README's library examples run as written, and its two commands are the real ones."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
+
+
+def test_library_examples_run() -> None:
+    blocks = re.findall(r"```python\n(.*?)```", README, flags=re.S)
+    assert len(blocks) >= 2
+    os.chdir(ROOT)
+    namespace: dict[str, object] = {}
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), namespace)
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    commands = re.findall(r"```sh\n(.*?)\n```", README, flags=re.S)
+    assert len(commands) == 2, "the README holds exactly two set-up commands"
+    install_and_solve, run_tests = commands
+    assert "stride solve examples/" in install_and_solve
+    assert run_tests in (ROOT / ".ci" / "run").read_text()

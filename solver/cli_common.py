@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.markup import escape
+from rich.padding import Padding
+from rich.table import Table
 
 from solver.schemas import Plan, PlanRequest, SolveResult
 
@@ -54,9 +57,20 @@ def exit_with_input_error(error: InputError) -> typer.Exit:
     """Print the error in red on stderr; return the Exit to raise (code 2)."""
     console = stderr_console()
     console.print(f"[bold red]Error:[/] {escape(error.source)}: {escape(error.summary)}")
-    for field, reason in error.problems:
-        console.print(f"  [red]•[/] [bold]{escape(field)}[/]: {escape(reason)}")
+    if error.problems:
+        rows = [f"[bold]{escape(field)}[/]: {escape(reason)}" for field, reason in error.problems]
+        console.print(bullets(rows, style="red"))
     return typer.Exit(EXIT_INVALID_INPUT)
+
+
+def bullets(items: Sequence[str], *, style: str = "", indent: int = 2) -> RenderableType:
+    """Markup strings as a bulleted list whose wrapped lines hang under the text."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, style=style)
+    grid.add_column()
+    for item in items:
+        grid.add_row("•", item)
+    return Padding(grid, (0, 0, 0, indent), expand=False)
 
 
 def read_text(path: Path) -> str:
@@ -112,6 +126,8 @@ def _parse(model: type[M], text: str, source: str, what: str) -> M:
         return model.model_validate_json(text)
     except ValidationError as exc:
         rows = error_rows(exc)
+        if any(e["type"] == "json_invalid" for e in exc.errors()):
+            raise InputError(source, "not valid JSON", rows) from None
         noun = "problem" if len(rows) == 1 else "problems"
         raise InputError(source, f"invalid {what}, {len(rows)} {noun}", rows) from None
 

@@ -69,8 +69,10 @@ def rolling_hint(
     cutoff = min(total, STEP_WEEKS + LOOKAHEAD_WEEKS)
     windows = 0
     planned = 1 + math.ceil(max(0, total - cutoff) / STEP_WEEKS)
-    # Each window gets its share of the budget, with room for one retry in three.
+    # Each window gets its share of the budget, with room for one retry in three; a window
+    # that finds nothing is retried with twice the time while the budget lasts.
     window_time = max(MIN_WINDOW_TIME_S, budget_s / (1.3 * planned))
+    attempt_time = window_time
     while True:
         remaining = budget_s - (time.monotonic() - started)
         if remaining <= 0:
@@ -86,7 +88,8 @@ def rolling_hint(
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = options.num_workers
         solver.parameters.random_seed = options.random_seed
-        solver.parameters.max_time_in_seconds = min(remaining, window_time)
+        solver.parameters.max_time_in_seconds = min(remaining, attempt_time)
+        solver.parameters.catch_sigint_signal = False
         solver.parameters.relative_gap_limit = 0.02
         if options.deterministic_time is not None:
             solver.parameters.max_deterministic_time = options.deterministic_time / 8
@@ -99,8 +102,11 @@ def rolling_hint(
                 return WarmStartReport(values, windows, time.monotonic() - started)
             fixed_weeks = cutoff - LOOKAHEAD_WEEKS
             cutoff = min(total, cutoff + STEP_WEEKS)
-        elif fixed_weeks > 0:
+            attempt_time = window_time
+        elif status == cp_model.INFEASIBLE and fixed_weeks > 0:
             # The fixed weeks led into a dead end: free one more step of them and retry.
             fixed_weeks = max(0, fixed_weeks - STEP_WEEKS)
-        else:
+        elif status == cp_model.INFEASIBLE:
             return WarmStartReport(None, windows, time.monotonic() - started)
+        else:
+            attempt_time *= 2  # out of time before any plan: try again with longer

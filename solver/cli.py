@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import typer
 
+from solver.cli_exercises import exercises_command
 from solver.cli_serve import serve_command
 from solver.cli_solve import solve_command
 from solver.cli_validate import validate_command
@@ -24,6 +25,7 @@ app = typer.Typer(
 app.command("solve")(solve_command)
 app.command("validate")(validate_command)
 app.command("serve")(serve_command)
+app.command("exercises")(exercises_command)
 
 
 def main() -> None:

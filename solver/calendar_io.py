@@ -28,13 +28,24 @@ Slot = tuple[dt.date, SlotName]
 
 PRODID = "-//stride//training plan//EN"
 UID_DOMAIN = "stride"
-# Occurrences inside the plan's horizon that one calendar may expand to. A real calendar
-# holds a few thousand at most; the cap keeps a hostile RRULE from exhausting the server.
+# Work one calendar may ask of the expansion. dateutil steps through every repetition from
+# a series' DTSTART (cheap, ~300k a second), then builds a component for each occurrence in
+# the horizon (dear, ~20k a second). Real calendars stay far below both caps; the caps keep
+# a hostile RRULE (hourly since 1900, minutely for a year) from stalling the server.
+MAX_EXPANSION_STEPS = 600_000
 MAX_OCCURRENCES = 20_000
-# Recurrences this fine cannot be a busy calendar, and dateutil would iterate every one
-# of them from DTSTART onwards before reaching the plan's horizon.
-_UNSUPPORTED_FREQUENCIES = frozenset({"SECONDLY", "MINUTELY"})
 _FIELD = "calendar_ics"
+_PERIOD_DAYS: dict[str, float] = {
+    "YEARLY": 365.0,
+    "MONTHLY": 28.0,
+    "WEEKLY": 7.0,
+    "DAILY": 1.0,
+    "HOURLY": 1 / 24,
+    "MINUTELY": 1 / 1440,
+    "SECONDLY": 1 / 86400,
+}
+# Day-level BY* parts that can expand a weekly, monthly or yearly period into several days.
+_DAY_PARTS = ("BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO")
 
 _KIND_TITLES: dict[str, str] = {
     "strength": "Strength",
@@ -56,14 +67,12 @@ def busy_slots(request: PlanRequest) -> set[Slot]:
     if not request.calendar_ics:
         return set()
     zone = ZoneInfo(request.timezone)
-    calendar = parse_calendar(request.calendar_ics)
-    num_days = (request.last_day - request.start_date).days + 1
-    windows = _slot_windows(request, num_days, zone)
-    if not windows:
-        return set()
     # A day of margin on each side: events are matched against exact slot windows below.
     first = request.start_date - dt.timedelta(days=1)
     last = request.last_day + dt.timedelta(days=2)
+    calendar = parse_calendar(request.calendar_ics, since=first, until=last)
+    num_days = (request.last_day - request.start_date).days + 1
+    windows = _slot_windows(request, num_days, zone)
     blocked: set[Slot] = set()
     for start, end in _busy_intervals(calendar, first, last, zone):
         if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
@@ -77,8 +86,14 @@ def busy_slots(request: PlanRequest) -> set[Slot]:
     return blocked
 
 
-def parse_calendar(text: str) -> icalendar.Calendar:
-    """Parse iCalendar text, or raise ValueError naming `calendar_ics` and the problem."""
+def parse_calendar(
+    text: str, *, since: dt.date | None = None, until: dt.date | None = None
+) -> icalendar.Calendar:
+    """Parse iCalendar text, or raise ValueError naming `calendar_ics` and the problem.
+
+    With `since` and `until`, also refuse a calendar whose recurring events would cost too
+    much to expand over those days (MAX_EXPANSION_STEPS, MAX_OCCURRENCES).
+    """
     try:
         component = icalendar.Calendar.from_ical(text)
     except ValueError as error:
@@ -86,30 +101,69 @@ def parse_calendar(text: str) -> icalendar.Calendar:
     if not isinstance(component, icalendar.Calendar) or component.name != "VCALENDAR":
         name = getattr(component, "name", None) or "nothing"
         raise ValueError(f"{_FIELD}: expected a VCALENDAR, found {name}")
+    steps = occurrences = 0
     for event in component.walk("VEVENT"):
-        _check_event(event)
+        start = _checked_start(event)
+        if since is None or until is None:
+            continue
+        steps += _repetitions(event, start, _as_date(start), until)
+        occurrences += _repetitions(event, start, since, until)
+        if steps > MAX_EXPANSION_STEPS or occurrences > MAX_OCCURRENCES:
+            raise ValueError(
+                f"{_FIELD}: the calendar's recurring events repeat too often to expand "
+                f"(more than {MAX_EXPANSION_STEPS} repetitions since their start, or "
+                f"{MAX_OCCURRENCES} occurrences in the plan); event "
+                f"{_event_name(event)!r} tipped it over"
+            )
     return component
 
 
-def _check_event(event: icalendar.Component) -> None:
-    summary = str(event.get("SUMMARY", "")) or str(event.get("UID", "")) or "an event"
+def _event_name(event: icalendar.Component) -> str:
+    return str(event.get("SUMMARY", "")) or str(event.get("UID", "")) or "an event"
+
+
+# The properties that decide when an event happens; a broken one elsewhere is harmless.
+_TIME_PROPERTIES = frozenset(
+    {"DTSTART", "DTEND", "DURATION", "RECURRENCE-ID", "RRULE", "RDATE", "EXDATE"}
+)
+
+
+def _checked_start(event: icalendar.Component) -> dt.date:
+    """The event's DTSTART, after checking that its timing properties parsed."""
+    name = _event_name(event)
     if "DTSTART" not in event:
-        raise ValueError(f"{_FIELD}: event {summary!r} has no DTSTART")
-    for name in ("DTSTART", "DTEND", "RECURRENCE-ID"):
-        if name in event:
-            try:
-                event.decoded(name)
-            except Exception as error:  # icalendar raises several types for bad values
-                raise ValueError(f"{_FIELD}: event {summary!r} has a bad {name}: {error}") from None
+        raise ValueError(f"{_FIELD}: event {name!r} has no DTSTART")
+    for prop, problem in event.errors:  # icalendar keeps unparsable values as errors
+        if str(prop).upper() in _TIME_PROPERTIES:
+            raise ValueError(f"{_FIELD}: event {name!r} has a bad {prop}: {problem}")
+    start = event.decoded("DTSTART")
+    if not isinstance(start, dt.date):
+        raise ValueError(f"{_FIELD}: event {name!r} has a bad DTSTART: {start!r}")
+    return start
+
+
+def _repetitions(event: icalendar.Component, start: dt.date, since: dt.date, until: dt.date) -> int:
+    """An upper bound on the event's repetitions from `since` to `until` (RRULE only)."""
     rules = event.get("RRULE")
-    for rule in rules if isinstance(rules, list) else [rules] if rules is not None else []:
-        frequencies = rule.get("FREQ", []) if hasattr(rule, "get") else []
-        for frequency in frequencies:
-            if str(frequency).upper() in _UNSUPPORTED_FREQUENCIES:
-                raise ValueError(
-                    f"{_FIELD}: event {summary!r} repeats {str(frequency).lower()}; "
-                    "only hourly or slower recurrences are supported"
-                )
+    if rules is None:
+        return 1
+    span_days = max((until - max(_as_date(start), since)).days, 0) + 1
+    total = 0
+    for rule in rules if isinstance(rules, list) else [rules]:
+        frequency = str((rule.get("FREQ") or ["DAILY"])[0]).upper()
+        period = _PERIOD_DAYS.get(frequency, 1.0)
+        interval = max(int((rule.get("INTERVAL") or [1])[0]), 1)
+        per_period = 1
+        for part in ("BYHOUR", "BYMINUTE", "BYSECOND"):
+            per_period *= max(len(rule.get(part) or []), 1)
+        if period >= 7 and any(rule.get(part) for part in _DAY_PARTS):
+            per_period *= round(period)
+        repetitions = span_days / (period * interval) + 1
+        count = rule.get("COUNT")
+        if count:
+            repetitions = min(repetitions, int(count[0]))
+        total += round(repetitions * per_period)
+    return total
 
 
 def _slot_windows(
@@ -130,32 +184,22 @@ def _slot_windows(
 
 def _busy_intervals(
     calendar: icalendar.Calendar, first: dt.date, last: dt.date, zone: ZoneInfo
-) -> Iterator[tuple[dt.date, dt.date]]:
-    """(start, end) of every busy occurrence near the horizon.
+) -> list[tuple[dt.date, dt.date]]:
+    """(start, end) of every busy occurrence between `first` and `last`.
 
     Timed occurrences come back as UTC datetimes (floating times are read in the athlete's
     zone); all-day occurrences as dates with an exclusive end.
     """
     try:
-        occurrences = recurring_ical_events.of(calendar).after(first)
-        for count, event in enumerate(occurrences):
-            if count >= MAX_OCCURRENCES:
-                raise ValueError(
-                    f"{_FIELD}: more than {MAX_OCCURRENCES} event occurrences fall in the "
-                    "plan's horizon"
-                )
-            start = event.decoded("DTSTART")
-            if _as_date(start) >= last:
-                return
-            if _is_free(event):
-                continue
-            yield _interval(event, start, zone)
-    except ValueError as error:
-        if str(error).startswith(_FIELD):
-            raise
-        raise ValueError(f"{_FIELD}: cannot expand the calendar's events: {error}") from None
+        # One pass: `between` walks each series once (`after` would re-walk it per window).
+        occurrences = recurring_ical_events.of(calendar).between(first, last)
+        return [
+            _interval(event, event.decoded("DTSTART"), zone)
+            for event in occurrences
+            if not _is_free(event)
+        ]
     except Exception as error:  # the expansion library raises many types on bad input
-        raise ValueError(f"{_FIELD}: cannot expand the calendar's events: {error!r}") from None
+        raise ValueError(f"{_FIELD}: cannot expand the calendar's events: {error}") from None
 
 
 def _is_free(event: icalendar.Component) -> bool:
@@ -167,7 +211,9 @@ def _is_free(event: icalendar.Component) -> bool:
     return str(event.get("X-MICROSOFT-CDO-BUSYSTATUS", "")).upper() == "FREE"
 
 
-def _interval(event: icalendar.Event, start: dt.date, zone: ZoneInfo) -> tuple[dt.date, dt.date]:
+def _interval(
+    event: icalendar.Component, start: dt.date, zone: ZoneInfo
+) -> tuple[dt.date, dt.date]:
     end: dt.date
     if "DTEND" in event:
         end = event.decoded("DTEND")

@@ -1,0 +1,5 @@
+"""Routers, one per resource."""
+
+from api.routes import catalogue, health, jobs, solve, validate
+
+__all__ = ["catalogue", "health", "jobs", "solve", "validate"]

@@ -26,7 +26,8 @@ def check_p3(ctx: CheckContext) -> CheckOutcome:
 
     Read as: each requested race is a session of kind `race` on its date and slot, and
     every `race` session is a requested race; the day before a race holds no strength
-    session or mini-circuit and at most one run, easy or recovery, of at most 30 min; no
+    session or mini-circuit and at most one planned run (a race entered for that day
+    stands), easy or recovery, of at most 30 min; no
     strength session starts within 72 h before an A race; the easy days after an A race
     hold no hard training run (a race entered for those days stands, like every race).
     """
@@ -82,7 +83,8 @@ def _day_before(ctx: CheckContext, race: Race) -> list[Violation]:
     date = tl.date(day)
     found: list[Violation] = []
     sessions = ctx.facts.day(day)
-    runs = [s for s in sessions if is_run(s)]
+    # A race entered for the day before stands; only the plan's own runs are judged.
+    runs = [s for s in sessions if is_run(s) and run_type(s) != "race"]
     lifts = [s for s in sessions if is_strength(s) or s.kind == "mini_circuit"]
     before = f"{day_text(date)}, the day before your {_label(race)},"
     if len(runs) > 1:

@@ -17,6 +17,9 @@ from solver.schemas import WEEKDAYS, Session, Violation
 from solver.timeline import (
     HARD_RUN_MINUTES,
     LONG_RUN_RATIO,
+    RESTART_RUN_MINUTES,
+    SPIKE_TENTHS,
+    SPIKE_WINDOW_DAYS,
     Week,
     long_run_share_percent,
 )
@@ -28,18 +31,32 @@ WARM_UP_COOL_DOWN = 20
 NO_LONG_RUN_PHASES = frozenset({"race", "transition"})
 
 
+def long_run_floor(ctx: CheckContext, week: Week) -> int:
+    """R1's floor: 30 min, or the R11 cap (110 % of the recent longest run), or in `return`
+    weeks the R13 cap (the recent longest run itself), whichever is lowest."""
+    floor = ctx.timeline.long_run_floor
+    if ctx.timeline.weeks[week].phase == "return":
+        floor = min(floor, ctx.request.athlete.longest_recent_run_minutes)
+    return floor
+
+
 def long_run_required(ctx: CheckContext, week: Week) -> bool:
     """R1: a week needs its long run unless it is a race, transition or break week, or no
     available slot can hold one.
 
-    A slot holding a race is not available for a long run (T3), so it does not count.
+    A slot can hold one when its capacity reaches the floor and its day neither holds a
+    race nor borders on one: a long run there would be a key run on a race day or beside
+    one, which R2 forbids (and P3 and R4 too).
     """
-    info = ctx.timeline.weeks[week]
+    tl = ctx.timeline
+    info = tl.weeks[week]
     if info.phase in NO_LONG_RUN_PHASES or info.is_break:
         return False
-    floor = ctx.timeline.long_run_floor
+    floor = long_run_floor(ctx, week)
+    race_days = {tl.day_of(r.date) for r in ctx.request.races}
     return any(
-        slot.capacity >= floor and slot.race is None for slot in ctx.timeline.slots_in_week(week)
+        slot.capacity >= floor and not any(abs(slot.day - d) <= 1 for d in race_days)
+        for slot in tl.slots_in_week(week)
     )
 
 
@@ -50,7 +67,6 @@ def check_r1(ctx: CheckContext) -> CheckOutcome:
     preference for the athlete's long-run day." Penalty: weeks with the long run elsewhere.
     """
     tl, facts = ctx.timeline, ctx.facts
-    floor = tl.long_run_floor
     wanted_day = ctx.request.athlete.long_run_day
     out = CheckOutcome()
     for w in range(tl.num_weeks):
@@ -64,7 +80,7 @@ def check_r1(ctx: CheckContext) -> CheckOutcome:
                         "R1",
                         [tl.weeks[w].start],
                         f"In {week} there is no long run; every week with a slot of at least "
-                        f"{floor} min needs exactly one.",
+                        f"{long_run_floor(ctx, w)} min needs exactly one.",
                     )
                 )
             elif len(longs) > 1:
@@ -102,12 +118,22 @@ def _why_no_long_run(ctx: CheckContext, week: Week) -> str:
         return f"it is your {info.phase} week"
     if info.is_break:
         return "you have no time to train that week"
-    return f"no free slot that week holds {ctx.timeline.long_run_floor} min"
+    floor = long_run_floor(ctx, week)
+    if any(slot.capacity >= floor for slot in ctx.timeline.slots_in_week(week)):
+        return (
+            f"every slot that holds {floor} min is on or beside a race day, and a long run "
+            "there would make two key days in a row"
+        )
+    return f"no free slot that week holds {floor} min"
 
 
 def _long_run_size(ctx: CheckContext, week: Week, long: Session) -> list[Violation]:
-    """R1's floor and the 1.25 ratio to every other non-race run of the week."""
-    floor = ctx.timeline.long_run_floor
+    """R1's floor and the 1.25 ratio to every other non-race run of the week.
+
+    The floor is 30 min "or the R11/R13 cap, if lower": R11's cap is the one on the long
+    run's day, so after a month of short runs the long run need only reach it.
+    """
+    floor = min(long_run_floor(ctx, week), _spike_cap(ctx, ctx.timeline.day_of(long.date)))
     found: list[Violation] = []
     if long.minutes < floor:
         found.append(
@@ -134,16 +160,30 @@ def _long_run_size(ctx: CheckContext, week: Week, long: Session) -> list[Violati
     return found
 
 
+def _spike_cap(ctx: CheckContext, day: int) -> int:
+    """R11's cap on a run on `day`: 110 % of the longest run of the 30 days before (in the
+    plan's first 30 days also the athlete's longest recent run), or 30 min to restart
+    after 30 days without a run."""
+    window = range(max(0, day - SPIKE_WINDOW_DAYS), day)
+    earlier = [s.minutes for d in window for s in ctx.facts.runs_on(d)]
+    if day < SPIKE_WINDOW_DAYS:
+        earlier.append(ctx.request.athlete.longest_recent_run_minutes)
+    longest = max(earlier, default=0)
+    return SPIKE_TENTHS * longest // 10 if longest else RESTART_RUN_MINUTES
+
+
 def check_r2(ctx: CheckContext) -> CheckOutcome:
     """R2 no back-to-back key days: "Two key runs are never on consecutive days."
 
     Key runs are tempo, intervals, hills, races and the long run; a day holds at most one.
+    Races the athlete entered on one day or on consecutive days stand: they do not break
+    R2 against each other, but no planned key run may join them (docs/rules.md).
     """
     tl, facts = ctx.timeline, ctx.facts
     out = CheckOutcome()
     for d in range(tl.num_days):
         keys = [s for s in facts.runs_on(d) if is_key(s)]
-        if len(keys) > 1:
+        if len(keys) > 1 and _any_planned(keys):
             listed = " and ".join(session_text(s) for s in keys)
             out.violations.append(
                 violation(
@@ -153,8 +193,8 @@ def check_r2(ctx: CheckContext) -> CheckOutcome:
                     "most one.",
                 )
             )
-        if keys and d + 1 < tl.num_days and facts.is_key_day(d + 1):
-            after = [s for s in facts.runs_on(d + 1) if is_key(s)]
+        after = [s for s in facts.runs_on(d + 1) if is_key(s)] if d + 1 < tl.num_days else []
+        if keys and after and _any_planned(keys + after):
             out.violations.append(
                 violation(
                     "R2",
@@ -164,6 +204,11 @@ def check_r2(ctx: CheckContext) -> CheckOutcome:
                 )
             )
     return out
+
+
+def _any_planned(runs: list[Session]) -> bool:
+    """Whether any of these runs is the plan's own rather than a race the athlete entered."""
+    return any(run_type(s) != "race" for s in runs)
 
 
 def check_r3(ctx: CheckContext) -> CheckOutcome:
@@ -206,7 +251,8 @@ def check_r4(ctx: CheckContext) -> CheckOutcome:
     run and no strength; recovery run, cross-training, mobility or rest only."
 
     Read as: runs on that day are `recovery` runs, and it holds no strength session and no
-    mini-circuit (neither is in the allowed list).
+    mini-circuit (neither is in the allowed list). A race the athlete entered for that day
+    stands (docs/rules.md).
     """
     tl, facts = ctx.timeline, ctx.facts
     out = CheckOutcome()
@@ -215,7 +261,7 @@ def check_r4(ctx: CheckContext) -> CheckOutcome:
         if not cause:
             continue
         for s in facts.day(d + 1):
-            allowed = run_type(s) == "recovery" or (
+            allowed = run_type(s) in ("recovery", "race") or (
                 run_type(s) is None and not is_strength(s) and s.kind != "mini_circuit"
             )
             if not allowed:

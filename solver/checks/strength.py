@@ -28,16 +28,19 @@ def check_s1(ctx: CheckContext) -> CheckOutcome:
     wish: the seed's 2-3 a week, and never zero for two weeks in a row."
 
     Penalty per week: sessions short of the lower bound, plus 1 for two consecutive weeks
-    with no session whose lower bounds are both 0 (break weeks aside). Mini-circuits are
+    with no session whose lower bounds are both 0 (break weeks aside, and weeks where the
+    athlete's range allows none: a 0-0 range wishes for no strength). Mini-circuits are
     not strength sessions.
     """
     tl, facts = ctx.timeline, ctx.facts
     out = CheckOutcome()
     counts = [len(facts.strength_sessions(w)) for w in range(tl.num_weeks)]
     lows: list[int] = []
+    highs: list[int] = []
     for w, count in enumerate(counts):
         low, high = tl.strength_bounds(w, is_recovery(ctx, w))
         lows.append(low)
+        highs.append(high)
         if count > high:
             out.violations.append(
                 violation(
@@ -52,7 +55,8 @@ def check_s1(ctx: CheckContext) -> CheckOutcome:
             out.details.append(f"{week_text(tl, w)}: {count} strength sessions, wished {low}")
     for w in range(tl.num_weeks - 1):
         pair = (w, w + 1)
-        if all(counts[k] == 0 and lows[k] == 0 and not tl.weeks[k].is_break for k in pair):
+        lapse = (counts[k] == 0 and lows[k] == 0 and highs[k] > 0 for k in pair)
+        if all(lapse) and not any(tl.weeks[k].is_break for k in pair):
             out.penalty += 1
             out.details.append(
                 f"{week_text(tl, w)} and the week after: no strength two weeks in a row"

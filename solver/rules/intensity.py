@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from solver.rules.base import EncodeContext, PenaltyTerm
+from solver.rules.running import key_day, week_wants_long_run
+from solver.rules.strength import at_least_one
 from solver.timeline import EASY_FLOOR_PERCENT, HARD_TARGET_FIFTH, LOADING_PHASES
 
 
@@ -74,11 +76,20 @@ def encode_r16(ctx: EncodeContext) -> list[PenaltyTerm]:
         w = info.index
         target = info.long_target
         has_long = any((d, n, "long") in v.run for d, n in v.slot_keys_in_week(w))
+        # Only loading weeks with a long run count; R1 allows none where no slot holds one.
         if target is None or not info.can_recover or not has_long:
+            continue
+        if not week_wants_long_run(ctx, w):
             continue
         short = m.new_int_var(0, target, f"long_short_w{w}")
         raw = m.new_int_var(0, target, f"long_short_raw_w{w}")
-        m.add_max_equality(raw, [0, target - v.long_minutes(w)])
+        # target x (long runs held): a week without its long run (a re-plan's logged past
+        # may have one) counts nothing, as the check reads it.
+        held = sum(
+            (v.run[(d, n, "long")] for d, n in v.slot_keys_in_week(w) if (d, n, "long") in v.run),
+            start=0,
+        )
+        m.add_max_equality(raw, [0, target * held - v.long_minutes(w)])
         m.add(short == raw).only_enforce_if(~v.recovery[w])
         m.add(short == 0).only_enforce_if(v.recovery[w])
         terms.append(PenaltyTerm("R16", short, f"week {w + 1}", week=w))
@@ -90,7 +101,8 @@ def encode_r17(ctx: EncodeContext) -> list[PenaltyTerm]:
     v, m, tl = ctx.vars, ctx.model, ctx.timeline
     terms: list[PenaltyTerm] = []
     for day in range(tl.num_days):
-        after_key = v.key_runs_on(day - 1) if day > 0 else 0
+        # "Any key run the day before": a re-plan's logged past may hold two.
+        after_key = at_least_one(ctx, key_day(ctx, day - 1), f"after_key_{day}") if day else 0
         for key in v.slot_keys_on(day):
             misplaced = []
             if (*key, "recovery") in v.run:

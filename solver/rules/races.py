@@ -12,13 +12,15 @@ def encode_p3(ctx: EncodeContext) -> list[PenaltyTerm]:
     """P3 - race: on its date and slot; the day before, rest or one easy shake-out <= 30 min.
 
     No strength in the 72 h before an A race. After an A race of half marathon or longer,
-    7 (half) or 14 (marathon, ultra) days of easy running without hard runs.
+    7 (half) or 14 (marathon, ultra) days of easy running without hard runs. A race the
+    athlete entered for the day before stands; it is not the plan's shake-out.
     """
     v, tl = ctx.vars, ctx.timeline
     for day, races in tl.race_days.items():
         if day > 0:
             before = day - 1
-            ctx.hard("P3", tl.week_of(day), v.runs_on(before) <= 1)
+            entered = len(tl.race_days.get(before, []))
+            ctx.hard("P3", tl.week_of(day), v.runs_on(before) <= 1 + entered)
             for key in v.slot_keys_on(before):
                 if key in v.strength:
                     ctx.hard("P3", tl.week_of(day), v.strength[key] == 0)

@@ -2,26 +2,56 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from solver.rules.base import EncodeContext, PenaltyTerm
+from solver.rules.volume import spike_window
 from solver.schemas import HARD_RUN_TYPES
 from solver.timeline import (
     HARD_RUN_MINUTES,
     LONG_RUN_RATIO,
     RACE_TYPE,
+    SPIKE_TENTHS,
+    SPIKE_WINDOW_DAYS,
     long_run_share_percent,
 )
+
+if TYPE_CHECKING:
+    from solver.vars import Expr, SlotKey
 
 HARD_TRAINING_TYPES = tuple(sorted(HARD_RUN_TYPES - {RACE_TYPE}))
 NO_LONG_RUN_PHASES = frozenset({"race", "transition"})
 
 
+def key_day(ctx: EncodeContext, day: int) -> Expr:
+    """1 when the day holds a key run, else 0: a race day always (it may hold two races);
+    another day holds at most one key run (R2)."""
+    if ctx.timeline.race_days.get(day):
+        return 1
+    return ctx.vars.key_runs_on(day)
+
+
+def long_run_floor(ctx: EncodeContext, week: int) -> int:
+    """R1's floor: 30 min, or the R11 cap, or in `return` weeks the R13 cap, if lower."""
+    floor = ctx.timeline.long_run_floor
+    if ctx.timeline.weeks[week].phase == "return":
+        floor = min(floor, ctx.request.athlete.longest_recent_run_minutes)
+    return floor
+
+
 def week_wants_long_run(ctx: EncodeContext, week: int) -> bool:
-    """R1: a long run every week but race and transition weeks and weeks with no room."""
+    """R1: a long run every week but race and transition weeks and weeks with no room.
+
+    A slot has room when it holds the floor on a day with no race and no race beside it:
+    a long run there would be a second key run on a race day or next to one (R2).
+    """
     tl = ctx.timeline
     info = tl.weeks[week]
     if info.phase in NO_LONG_RUN_PHASES or info.is_break:
         return False
-    return any(s.capacity >= tl.long_run_floor and s.race is None for s in tl.slots_in_week(week))
+    floor = long_run_floor(ctx, week)
+    near_race = {d + k for d in tl.race_days for k in (-1, 0, 1)}
+    return any(s.capacity >= floor and s.day not in near_race for s in tl.slots_in_week(week))
 
 
 def encode_r1(ctx: EncodeContext) -> list[PenaltyTerm]:
@@ -43,10 +73,10 @@ def encode_r1(ctx: EncodeContext) -> list[PenaltyTerm]:
                 ctx.hard("R1", w, x == 0)
             continue
         ctx.hard("R1", w, sum(longs, start=0) == 1)
+        floor = long_run_floor(ctx, w)
         for d, n in keys:
             if (d, n, "long") in v.run:
-                long_here = v.minutes_of_type((d, n), "long")
-                ctx.hard("R1", w, long_here >= tl.long_run_floor * v.run[(d, n, "long")])
+                _long_run_at_least(ctx, (d, n), floor)
         long_minutes = v.long_minutes(w)
         for key in keys:
             for run_type in v.run_types_at(key):
@@ -65,13 +95,45 @@ def encode_r1(ctx: EncodeContext) -> list[PenaltyTerm]:
     return terms
 
 
-def encode_r2(ctx: EncodeContext) -> list[PenaltyTerm]:
-    """R2 - no back-to-back key days: two key runs are never on consecutive days."""
+def _long_run_at_least(ctx: EncodeContext, key: SlotKey, floor: int) -> None:
+    """A long run in this slot lasts the floor, or R11's cap on its day if that is lower.
+
+    In the plan's first 30 days R11's cap is at least 110 % of the athlete's longest recent
+    run, so the floor holds as it is. Later, a month of short runs (travel, short slots)
+    can leave R11's cap below the floor: then the long run goes as far as R11 allows.
+    """
     v, tl = ctx.vars, ctx.timeline
+    day, _name = key
+    x, minutes = v.run[(*key, "long")], v.minutes_of_type(key, "long")
+    week = tl.week_of(day)
+    if day < SPIKE_WINDOW_DAYS:
+        ctx.hard("R1", week, minutes >= floor * x)
+        return
+    recent, restart = spike_window(ctx)[day]
+    full = ctx.model.new_bool_var(f"long_run_full_floor_{day}_{key[1]}")
+    ctx.hard("R1", week, minutes >= floor * x).only_enforce_if(full)
+    # Otherwise R11's cap, floor(1.1 x recent), is below the floor and the run reaches it.
+    ctx.hard("R1", week, restart == 0).only_enforce_if(~full)
+    ctx.hard("R1", week, SPIKE_TENTHS * recent <= 10 * floor - 1).only_enforce_if(~full)
+    ctx.hard("R1", week, 10 * minutes >= SPIKE_TENTHS * recent - 9).only_enforce_if([~full, x])
+
+
+def encode_r2(ctx: EncodeContext) -> list[PenaltyTerm]:
+    """R2 - no back-to-back key days: two key runs are never on consecutive days.
+
+    Races the athlete entered on one day or on consecutive days stand (docs/rules.md);
+    no planned key run may join them.
+    """
+    v, tl = ctx.vars, ctx.timeline
+
+    def races(day: int) -> int:
+        return len(tl.race_days.get(day, []))
+
     for day in range(tl.num_days):
-        ctx.hard("R2", tl.week_of(day), v.key_runs_on(day) <= 1)
+        ctx.hard("R2", tl.week_of(day), v.key_runs_on(day) <= max(1, races(day)))
         if day + 1 < tl.num_days:
-            ctx.hard("R2", tl.week_of(day + 1), v.key_runs_on(day) + v.key_runs_on(day + 1) <= 1)
+            both = v.key_runs_on(day) + v.key_runs_on(day + 1)
+            ctx.hard("R2", tl.week_of(day + 1), both <= max(1, races(day) + races(day + 1)))
     return []
 
 
@@ -99,7 +161,8 @@ def encode_r4(ctx: EncodeContext) -> list[PenaltyTerm]:
     """R4 - after the long run or a race: a recovery run or rest, no hard run, no strength."""
     v, tl = ctx.vars, ctx.timeline
     for day in range(tl.num_days - 1):
-        before = v.long_or_race_on(day)
+        # 1 after a race day (even one of two races), else the day's long run (one a week).
+        before = 1 if tl.race_days.get(day) else v.long_or_race_on(day)
         for key in v.slot_keys_on(day + 1):
             for run_type in v.run_types_at(key):
                 if run_type != "recovery":

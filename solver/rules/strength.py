@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from solver.rules.base import EncodeContext, PenaltyTerm
+from solver.rules.running import key_day
 from solver.timeline import S4_RUN_FIRST_HOURS
 
 
@@ -41,9 +42,12 @@ def encode_s1(ctx: EncodeContext) -> list[PenaltyTerm]:
         nxt = tl.weeks[w + 1]
         if info.is_break or nxt.is_break:
             continue
-        lows = [tl.strength_bounds(w, False)[0], tl.strength_bounds(w + 1, False)[0]]
-        if any(lows):
+        low, high = tl.strength_bounds(w, False)
+        next_low, next_high = tl.strength_bounds(w + 1, False)
+        if low or next_low:
             continue  # the weekly wish already asks for sessions
+        if not (high and next_high):
+            continue  # the athlete's range allows none (0-0): zero is their choice
         both = v.strength_count(w) + v.strength_count(w + 1)
         if ctx.strict_wishes:
             ctx.hard("S1", w + 1, both >= 1)
@@ -107,6 +111,16 @@ def encode_s4(ctx: EncodeContext) -> list[PenaltyTerm]:
     return []
 
 
+def at_least_one(ctx: EncodeContext, count: Any, name: str) -> Any:
+    """min(1, count) for a day's count of sessions (0, 1 or 2), as one boolean."""
+    if isinstance(count, int):
+        return min(1, count)
+    flag = ctx.model.new_bool_var(name)
+    ctx.model.add(flag <= count)
+    ctx.model.add(count <= 2 * flag)
+    return flag
+
+
 def encode_s5(ctx: EncodeContext) -> list[PenaltyTerm]:
     """S5 - protect key sessions: avoid strength the day before a key run (soft)."""
     v, m, tl = ctx.vars, ctx.model, ctx.timeline
@@ -116,9 +130,12 @@ def encode_s5(ctx: EncodeContext) -> list[PenaltyTerm]:
         if isinstance(strength, int):
             continue
         clash = m.new_bool_var(f"strength_before_key_{day}")
-        key_next = v.key_runs_on(day + 1)
-        m.add(clash >= strength + key_next - 1)
-        m.add(clash <= strength)
+        # "Any", not "how many": a re-plan's logged past may hold two strength sessions or
+        # two key runs in a day, and the definition must not forbid facts.
+        any_strength = at_least_one(ctx, strength, f"any_strength_{day}")
+        key_next = at_least_one(ctx, key_day(ctx, day + 1), f"any_key_{day + 1}")
+        m.add(clash >= any_strength + key_next - 1)
+        m.add(clash <= any_strength)
         m.add(clash <= key_next)
         terms.append(PenaltyTerm("S5", clash, f"day {day + 1}", week=tl.week_of(day)))
     return terms

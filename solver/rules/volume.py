@@ -9,7 +9,6 @@ from solver.timeline import (
     ACWR_CAP_TENTHS,
     ACWR_FROM_WEEK,
     PROGRESSION_TENTHS,
-    RACE_TYPE,
     RECOVERY_CAP_TENTHS,
     RECOVERY_MAX_LOADING,
     RECOVERY_MIN_LOADING,
@@ -70,15 +69,20 @@ def encode_r9(ctx: EncodeContext) -> list[PenaltyTerm]:
     return terms
 
 
-def encode_r11(ctx: EncodeContext) -> list[PenaltyTerm]:
-    """R11 - single-run spike: no run beyond 110 % of the longest run of the past 30 days.
+def spike_window(ctx: EncodeContext) -> dict[int, tuple[Any, Any]]:
+    """R11's window, per day with a slot: (recent, restart).
 
-    Before the plan the longest recent run stands in; races may spike but count later.
-    After 30 days without any run (a long break) a restart run of up to 30 min is allowed.
+    `recent` is the longest run (races included) of the 30 days before, in the plan's
+    first 30 days at least the athlete's longest recent run; `restart` is 1 only when
+    that window holds no run at all, which allows a 30-min restart run. A run may last
+    11/10 x recent, or 30 min on a restart. Built once and shared: R1's floor reads it too.
     """
+    cached: dict[int, tuple[Any, Any]] | None = ctx.shared.get("spike_window")
+    if cached is not None:
+        return cached
     v, m, tl = ctx.vars, ctx.model, ctx.timeline
     before_plan = ctx.request.athlete.longest_recent_run_minutes
-    longest_on: dict[int, object] = {}
+    longest_on: dict[int, Any] = {}
     for day in range(tl.num_days):
         keys = v.slot_keys_on(day)
         options = [v.minutes_at(k) for k in keys]
@@ -91,39 +95,21 @@ def encode_r11(ctx: EncodeContext) -> list[PenaltyTerm]:
         var = m.new_int_var(0, top, f"longest_run_d{day}")
         m.add_max_equality(var, options)
         longest_on[day] = var
+    window_of: dict[int, tuple[Any, Any]] = {}
     for day in range(tl.num_days):
-        keys = v.slot_keys_on(day)
-        candidates = [
-            (key, run_type)
-            for key in keys
-            if not v.is_race_slot(key)
-            for run_type in v.run_types_at(key)
-        ]
-        if not candidates:
+        if not v.slot_keys_on(day):
             continue
-        window = [
-            longest_on[d] for d in range(max(0, day - SPIKE_WINDOW_DAYS), day) if d in longest_on
-        ]
-        sources: list[object] = list(window)
+        days = range(max(0, day - SPIKE_WINDOW_DAYS), day)
+        sources: list[Any] = [longest_on[d] for d in days if d in longest_on]
         if day < SPIKE_WINDOW_DAYS:
             sources.append(before_plan)
         if not sources:
-            for key, run_type in candidates:
-                minutes = v.minutes_of_type(key, run_type)
-                ctx.hard("R11", tl.week_of(day), minutes <= RESTART_RUN_MINUTES)
+            window_of[day] = (0, 1)  # nothing to measure against: a restart run
             continue
         ceiling = max(
             [before_plan if day < SPIKE_WINDOW_DAYS else 0]
-            + [
-                tl.slots[k].capacity
-                for d in range(max(0, day - SPIKE_WINDOW_DAYS), day)
-                for k in v.slot_keys_on(d)
-            ]
-            + [
-                tl.race_minutes(r)
-                for d in range(max(0, day - SPIKE_WINDOW_DAYS), day)
-                for r in tl.race_days.get(d, [])
-            ]
+            + [tl.slots[k].capacity for d in days for k in v.slot_keys_on(d)]
+            + [tl.race_minutes(r) for d in days for r in tl.race_days.get(d, [])]
         )
         recent = m.new_int_var(0, ceiling, f"longest_recent_d{day}")
         m.add_max_equality(recent, sources)
@@ -132,15 +118,31 @@ def encode_r11(ctx: EncodeContext) -> list[PenaltyTerm]:
             # Only an empty window (no run at all) may switch the restart allowance on.
             restart = m.new_bool_var(f"restart_d{day}")
             m.add(recent == 0).only_enforce_if(restart)
-        for key, run_type in candidates:
-            if run_type == RACE_TYPE:
-                continue
-            ctx.hard(
-                "R11",
-                tl.week_of(day),
-                10 * v.minutes_of_type(key, run_type)
-                <= SPIKE_TENTHS * recent + 10 * RESTART_RUN_MINUTES * restart,
-            )
+        window_of[day] = (recent, restart)
+    ctx.shared["spike_window"] = window_of
+    return window_of
+
+
+def encode_r11(ctx: EncodeContext) -> list[PenaltyTerm]:
+    """R11 - single-run spike: no run beyond 110 % of the longest run of the past 30 days.
+
+    Before the plan the longest recent run stands in; races may spike but count later.
+    After 30 days without any run (a long break) a restart run of up to 30 min is allowed.
+    """
+    v, tl = ctx.vars, ctx.timeline
+    window_of = spike_window(ctx)
+    for day in range(tl.num_days):
+        for key in v.slot_keys_on(day):
+            if v.is_race_slot(key):
+                continue  # races may spike
+            recent, restart = window_of[day]
+            for run_type in v.run_types_at(key):
+                ctx.hard(
+                    "R11",
+                    tl.week_of(day),
+                    10 * v.minutes_of_type(key, run_type)
+                    <= SPIKE_TENTHS * recent + 10 * RESTART_RUN_MINUTES * restart,
+                )
     return []
 
 

@@ -41,9 +41,7 @@ def extract_plan(plan_vars: PlanVars, value: ValueOf, is_recovery: dict[int, boo
             key = (day, name)
             if key not in tl.slots:
                 continue
-            session = _session_at(plan_vars, value, key, is_recovery)
-            if session is not None:
-                sessions.append(session)
+            sessions.extend(_sessions_at(plan_vars, value, key, is_recovery))
     plan = Plan(
         start_date=tl.start,
         end_date=tl.end,
@@ -56,10 +54,13 @@ def extract_plan(plan_vars: PlanVars, value: ValueOf, is_recovery: dict[int, boo
     return plan
 
 
-def _session_at(
+def _sessions_at(
     plan_vars: PlanVars, value: ValueOf, key: SlotKey, is_recovery: dict[int, bool]
-) -> Session | None:
+) -> list[Session]:
+    """Everything the solver put in the slot: one session, unless an encoding let T3 slip,
+    in which case every session shows so the validator can see it."""
     tl = plan_vars.timeline
+    found: list[Session] = []
     slot = tl.slots[key]
     common = {
         "date": slot.date,
@@ -69,40 +70,46 @@ def _session_at(
     }
     if slot.race is not None:
         race = slot.race
-        return Session(
-            id=f"{slot.date.isoformat()}-{slot.name}-race",
-            kind="race",
-            run_type="race",
-            minutes=tl.race_minutes(race),
-            race_name=race.name or f"{race.distance} race",
-            purpose=f"{race.priority} race: {race.name or race.distance}.",
-            **common,
+        found.append(
+            Session(
+                id=f"{slot.date.isoformat()}-{slot.name}-race",
+                kind="race",
+                run_type="race",
+                minutes=tl.race_minutes(race),
+                race_name=race.name or f"{race.distance} race",
+                purpose=f"{race.priority} race: {race.name or race.distance}.",
+                **common,
+            )
         )
     for run_type in plan_vars.run_types_at(key):
         if value(plan_vars.run[(*key, run_type)]):
             minutes = value(plan_vars.minutes_of_type(key, run_type))
-            return Session(
-                id=f"{slot.date.isoformat()}-{slot.name}-run",
-                kind="run",
-                run_type=run_type,
-                minutes=minutes,
-                purpose=RUN_PURPOSE[run_type],
-                **common,
+            found.append(
+                Session(
+                    id=f"{slot.date.isoformat()}-{slot.name}-run",
+                    kind="run",
+                    run_type=run_type,
+                    minutes=minutes,
+                    purpose=RUN_PURPOSE[run_type],
+                    **common,
+                )
             )
     strength = plan_vars.strength.get(key)
     if strength is not None and value(strength):
         week = tl.week_of(slot.day)
         phase_key = "recovery" if is_recovery.get(week, False) else tl.weeks[week].phase
         minutes = value(plan_vars.strength_minutes_at(key))
-        return Session(
-            id=f"{slot.date.isoformat()}-{slot.name}-strength",
-            kind="strength",
-            minutes=minutes,
-            purpose=f"Full-body strength ({phase_key} phase).",
-            prescription=PRESCRIPTION[phase_key],
-            **common,
+        found.append(
+            Session(
+                id=f"{slot.date.isoformat()}-{slot.name}-strength",
+                kind="strength",
+                minutes=minutes,
+                purpose=f"Full-body strength ({phase_key} phase).",
+                prescription=PRESCRIPTION[phase_key],
+                **common,
+            )
         )
-    return None
+    return found
 
 
 def _add_quality_minutes(tl: Timeline, plan: Plan) -> None:

@@ -29,7 +29,7 @@ Week = int  # weeks since start_date
 Minutes = int
 
 UNIT = 5  # minutes per decision unit of the model (see ../shared/MODELLING.md)
-MIN_RUN_MINUTES = 20  # shorter outings are not worth lacing up for: a modelling floor
+MIN_RUN_MINUTES = 15  # shorter outings are not worth lacing up for: a modelling floor
 TRAINING_RUN_TYPES: tuple[str, ...] = ("recovery", "easy", "long", "tempo", "intervals", "hills")
 RACE_TYPE = "race"
 
@@ -500,7 +500,9 @@ def _build_weeks(tl: Timeline) -> list[WeekInfo]:
             volume_ref = volume_target
             peak_long = PEAK_LONG_RUN[goal] if goal is not None else long_ref
             long_ref = min(peak_long, tl.long_run_cap, long_ref * 1.08)
-            long_target = _round5(max(long_ref, LONG_RUN_MIN))
+            # Rounded down: a target above what R11 lets the long run reach would be a
+            # penalty no plan can avoid.
+            long_target = 5 * int(max(long_ref, LONG_RUN_MIN) // 5)
         elif phase == "return":
             volume_target = athlete.current_weekly_minutes
             long_target = None

@@ -358,15 +358,15 @@ def p1_request() -> PlanRequest:
 
 
 def p2_request() -> PlanRequest:
-    """A 10k race week and a wish for six runs: five training runs of 20 min exceed 65 % of
-    the 130-min week before. (No strength: a runner-only plan.)"""
+    """A 10k race week and a wish for seven runs: six training runs of at least 15 min
+    exceed 65 % of the week before. (No strength: a runner-only plan.)"""
     return make_request(
         2,
         week(am=every_day(60)),
         runner=athlete(
             current_weekly_minutes=120,
             longest_recent_run_minutes=40,
-            run_days={"min": 6, "max": 6},
+            run_days={"min": 7, "max": 7},
             strength_sessions={"min": 0, "max": 0},
         ),
         races=[race(SUN + 7, "10k")],

@@ -1,9 +1,7 @@
 """Regressions found while making every rule bite (tests/rules/test_bites.py).
 
 Each test is the smallest request that showed an encoding and its check disagreeing, or a
-valid request the model could not plan. Two still wait for a fix outside the rule modules
-and are marked `xfail(strict=True)`: once fixed they pass, and strict xfail turns that
-into a failure that asks for the mark to go.
+valid request the model could not plan.
 """
 
 from __future__ import annotations
@@ -194,11 +192,6 @@ def test_a_runner_who_does_no_strength_wishes_for_none(strict: bool) -> None:
     assert "S1" not in {p.rule for p in report.penalties}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="solver/timeline.py: runs last at least MIN_RUN_MINUTES (20), but R11 caps them "
-    "at 110 % of a recent longest run under 19 min, so no run fits and R1 is infeasible",
-)
 def test_a_beginner_on_15_minute_runs_gets_a_plan() -> None:
     request = make_request(
         2,
@@ -214,11 +207,6 @@ def test_a_beginner_on_15_minute_runs_gets_a_plan() -> None:
     assert result.status in ("optimal", "feasible")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="solver/extract.py reads one session per slot (a run before a strength "
-    "session), so a T3 break in the model never reaches the validator",
-)
 def test_extraction_shows_a_t3_break() -> None:
     """Without T3 the model puts a strength session behind a run in the same slot; the
     extracted plan should show both, so that the T3 check can see the break."""

@@ -107,8 +107,21 @@ def describe_session(session: Session) -> str:
     label = session.kind.replace("_", "-")
     where = f" @{escape(session.location)}" if session.location else ""
     if session.kind == "strength":
-        return f"[green]strength {minutes}{where}[/]"
+        return f"[green]strength {minutes}{where}[/]" + _exercises_in_brief(session)
     return f"{label} {minutes}{where}"
+
+
+EXERCISES_IN_BRIEF = 3
+
+
+def _exercises_in_brief(session: Session) -> str:
+    """The first few exercises by name: ` (Single-leg RDL, Goblet squat, Side plank +3)`."""
+    names = [escape(e.name) for e in session.exercises or []]
+    if not names:
+        return ""
+    shown = ", ".join(names[:EXERCISES_IN_BRIEF])
+    more = len(names) - EXERCISES_IN_BRIEF
+    return f" [dim]({shown}{f' +{more}' if more > 0 else ''})[/]"
 
 
 def describe_exercise(exercise: Exercise) -> str:

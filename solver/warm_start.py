@@ -18,6 +18,7 @@ from ortools.sat.python import cp_model
 
 from solver.model import BuiltModel, build_model
 from solver.rules.base import Rule
+from solver.rules.registry import placement_rules
 from solver.schemas import PlanRequest
 from solver.timeline import Timeline
 
@@ -77,7 +78,13 @@ def rolling_hint(
         remaining = budget_s - (time.monotonic() - started)
         if remaining <= 0:
             return WarmStartReport(None, windows, time.monotonic() - started)
-        built = build_model(request, extra_rules, timeline=Timeline(request, cutoff_weeks=cutoff))
+        # Windows place sessions only: exercise content is chosen once the whole placement
+        # is known (solver/content_warm_start.py), which is far quicker than in every window.
+        built = build_model(
+            request,
+            timeline=Timeline(request, cutoff_weeks=cutoff),
+            rules=placement_rules(extra_rules),
+        )
         for day, var in decision_vars(built):
             if var.name not in values:
                 continue

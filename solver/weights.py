@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from solver.content_spec import soft_week_ceilings
 from solver.schemas import DEFAULT_WEIGHTS, WISH_RULE_IDS
 from solver.timeline import Timeline
 
@@ -13,6 +14,7 @@ _RUNS_PER_WEEK = 14
 def _week_ceiling(timeline: Timeline, week: int) -> dict[str, int]:
     info = timeline.weeks[week]
     return {
+        **soft_week_ceilings(timeline, week),
         "R1": 1,
         "R7": info.available_run_minutes,
         "R9": max(info.volume_target, info.available_run_minutes),

@@ -4,13 +4,23 @@ Each check reads only the request (through `Timeline`) and the plan (through `Pl
 none imports ortools or the model, so a bug in the CP-SAT encoding shows up here as a
 violation or as a penalty that differs from the solver's. Hard-rule checks return
 violations and penalty 0; soft-rule checks return the unweighted penalty in the units of
-docs/rules.md; R1, R7, R10 and S1 return both.
+docs/rules.md; R1, R7, R10, S1 and S12 return both.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from solver.checks.content import (
+    check_p4,
+    check_s6,
+    check_s7,
+    check_s8,
+    check_s9,
+    check_s10,
+    check_s11,
+    check_s12,
+)
 from solver.checks.intensity import check_r7, check_r15, check_r16, check_r17
 from solver.checks.preferences import check_pref
 from solver.checks.races import check_p3
@@ -31,7 +41,6 @@ from solver.checks.strength import (
     check_s3,
     check_s4,
     check_s5,
-    check_s11,
 )
 from solver.checks.time import check_t1, check_t2, check_t3
 from solver.checks.volume import check_p1, check_p2, check_r5, check_r8, check_r9, check_r11
@@ -66,10 +75,17 @@ CHECKS: dict[str, Check] = {
     "S3": check_s3,
     "S4": check_s4,
     "S5": check_s5,
-    "S11": check_s11,
+    "S6": check_s6,
+    "S7": check_s7,
+    "S8": check_s8,
+    "S9": check_s9,
+    "S10": check_s10,
+    "S11": check_s11,  # placement (checks/strength.py) plus exercise minutes (checks/content.py)
+    "S12": check_s12,
     "P1": check_p1,
     "P2": check_p2,
     "P3": check_p3,
+    "P4": check_p4,
     "PREF": check_pref,
 }
 

@@ -11,7 +11,7 @@ import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from solver.rules import intensity, preferences, races, running, strength, volume
+from solver.rules import content, intensity, preferences, races, running, strength, volume
 from solver.rules.base import CheckContext, CheckOutcome, EncodeContext, PenaltyTerm, Rule
 from solver.schemas import DEFAULT_WEIGHTS
 
@@ -70,12 +70,29 @@ RULES: tuple[Rule, ...] = (
     RuleSpec("S3", "Not with hard runs", True, strength.encode_s3),
     RuleSpec("S4", "After the run", True, strength.encode_s4),
     RuleSpec("S5", "Protect key sessions", False, strength.encode_s5),
+    RuleSpec("S6", "Session content: five pillars", True, content.encode_s6),
+    RuleSpec("S7", "Unilateral", True, content.encode_s7),
+    RuleSpec("S8", "Muscle-group volume", True, content.encode_s8),
+    RuleSpec("S9", "Equipment", True, content.encode_s9),
+    RuleSpec("S10", "Rotation", True, content.encode_s10),
     RuleSpec("S11", "Strength duration", True, strength.encode_s11),
+    RuleSpec("S12", "Emphasis", True, content.encode_s12),
     RuleSpec("P1", "Recovery weeks", True, volume.encode_p1),
     RuleSpec("P2", "Taper", True, volume.encode_p2),
     RuleSpec("P3", "Race", True, races.encode_p3),
+    RuleSpec("P4", "Phase progression", False, content.encode_p4),
     RuleSpec("PREF", "Preferred days", False, preferences.encode_pref),
 )
+
+
+# Exercise content (S6-S10, S12, P4): what happens inside a strength session. The warm
+# starts place sessions without it first (solver/warm_start.py, content_warm_start.py).
+CONTENT_RULE_IDS = frozenset({"S6", "S7", "S8", "S9", "S10", "S12", "P4"})
+
+
+def placement_rules(extra: Sequence[Rule] = ()) -> tuple[Rule, ...]:
+    """Every rule but the content family: what goes where, and for how long."""
+    return tuple(r for r in all_rules(extra) if r.id not in CONTENT_RULE_IDS)
 
 
 def all_rules(extra: Sequence[Rule] = ()) -> tuple[Rule, ...]:

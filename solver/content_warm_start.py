@@ -1,0 +1,122 @@
+"""A complete first plan for the full model: placement first, then exercises.
+
+Exercise selection ties every session of a block to one template, and each template
+change moves the minutes (and so the R8 load) of up to a dozen sessions at once. CP-SAT's
+neighbourhood search finds such moves rarely, so from scratch it spends its time on plans
+with missing sessions. Placing the sessions is what the model without content does well;
+choosing exercises for fixed sessions is a small problem. So:
+
+1. solve the model without the content rules for part of the budget (or take a placement
+   the caller already has, e.g. the rolling warm start's);
+2. fix that placement (runs, strength sessions, recovery weeks) in a copy of the full
+   model and choose the exercises and session minutes;
+3. hint every variable of the full model with that plan, which CP-SAT then improves.
+
+If the placement admits no content (a block whose weeks' session counts no template
+suits), step 2 frees the strength sessions and keeps only the runs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from solver.model import BuiltModel, build_model
+from solver.rules.base import Rule
+from solver.rules.registry import placement_rules
+from solver.warm_start import Hint, decision_vars
+
+PLACEMENT_SHARE = 0.6  # of the budget, for step 1
+MIN_STEP_S = 0.5
+
+
+@dataclass(frozen=True)
+class ContentHintReport:
+    hinted: bool
+    placement_objective: float | None
+    seconds: float
+    fixed: str  # what step 2 kept fixed: "placement", "runs" or "" (no hint)
+
+
+def _placement_names(built: BuiltModel, *, with_strength: bool) -> set[str]:
+    """Names of the decisions step 2 fixes; strength minutes always follow the content."""
+    v = built.vars
+    names = {x.name for x in v.run.values()} | {x.name for x in v.units.values()}
+    names |= {x.name for x in v.recovery.values()}
+    if with_strength:
+        names |= {x.name for x in v.strength.values()}
+    return names
+
+
+def solve_placement(
+    built: BuiltModel, extra_rules: Sequence[Rule], budget_s: float
+) -> tuple[Hint, float] | None:
+    """Step 1: the best placement the model without content finds within `budget_s`."""
+    request = built.timeline.request
+    plain = build_model(request, timeline=built.timeline, rules=placement_rules(extra_rules))
+    solver = _solver(built, budget_s)
+    if solver.solve(plain.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    values = {var.name: int(solver.value(var)) for _day, var in decision_vars(plain)}
+    return values, solver.objective_value / 100
+
+
+def complete_hint(
+    built: BuiltModel,
+    extra_rules: Sequence[Rule] = (),
+    *,
+    budget_s: float,
+    placement: Hint | None = None,
+) -> ContentHintReport:
+    """Hint every variable of `built` with a whole plan (steps 1-3 of the module)."""
+    started = time.monotonic()
+    objective: float | None = None
+    if placement is None:
+        found = solve_placement(built, extra_rules, PLACEMENT_SHARE * budget_s)
+        if found is None:
+            return ContentHintReport(False, None, time.monotonic() - started, "")
+        placement, objective = found
+    for with_strength, label in ((True, "placement"), (False, "runs")):
+        remaining = budget_s - (time.monotonic() - started)
+        if remaining < MIN_STEP_S:
+            break
+        values = _content_for(built, placement, with_strength, remaining)
+        if values is not None:
+            built.model.clear_hints()  # type: ignore[no-untyped-call]  # the plan replaces them
+            for index, value in enumerate(values):
+                built.model.add_hint(built.model.get_int_var_from_proto_index(index), value)
+            return ContentHintReport(True, objective, time.monotonic() - started, label)
+    return ContentHintReport(False, objective, time.monotonic() - started, "")
+
+
+def _content_for(
+    built: BuiltModel, placement: Hint, with_strength: bool, budget_s: float
+) -> list[int] | None:
+    """Step 2: every variable's value in a plan keeping `placement`, or None."""
+    model = built.model.clone()
+    fixed = _placement_names(built, with_strength=with_strength)
+    for _day, var in decision_vars(built):
+        if var.name in fixed and var.name in placement:
+            model.add(model.get_int_var_from_proto_index(var.index) == placement[var.name])
+        elif var.name in placement:
+            model.add_hint(model.get_int_var_from_proto_index(var.index), placement[var.name])
+    solver = _solver(built, budget_s)
+    solver.parameters.relative_gap_limit = max(solver.parameters.relative_gap_limit, 0.01)
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    count = len(model.proto.variables)
+    return [int(solver.value(model.get_int_var_from_proto_index(i))) for i in range(count)]
+
+
+def _solver(built: BuiltModel, budget_s: float) -> cp_model.CpSolver:
+    options = built.timeline.request.options
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = options.num_workers
+    solver.parameters.random_seed = options.random_seed
+    solver.parameters.max_time_in_seconds = max(budget_s, MIN_STEP_S)
+    if options.deterministic_time is not None:
+        solver.parameters.max_deterministic_time = options.deterministic_time / 4
+    return solver

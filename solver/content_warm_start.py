@@ -29,7 +29,7 @@ from solver.rules.base import Rule
 from solver.rules.registry import placement_rules
 from solver.warm_start import Hint, decision_vars
 
-PLACEMENT_SHARE = 0.6  # of the budget, for step 1
+PLACEMENT_SHARE = 0.8  # of the budget, for step 1: placement carries most of the objective
 MIN_STEP_S = 0.5
 
 

@@ -8,6 +8,7 @@ weeks, which slot holds what) live in the model and in the plan, never here.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -297,6 +298,19 @@ class Timeline:
         """R6's absolute cap on the long run."""
         ultra = any(r.distance == "ultra" for r in self.request.races)
         return LONG_RUN_CAP_ULTRA if ultra else LONG_RUN_CAP
+
+    @cached_property
+    def long_run_unit(self) -> Minutes:
+        """Minutes per step of the long run in the model: 1 while 10 % growth (R11) is less
+        than 5 minutes, i.e. a recent longest run under 50 min or a 30-day gap without any
+        slot (after which R11 restarts from 30 min); 5 otherwise, a much smaller search."""
+        if self.request.athlete.longest_recent_run_minutes < 50:
+            return 1
+        free_days = [d for d in range(self.num_days) if self.slots_on(d)]
+        gaps = [b - a for a, b in itertools.pairwise(free_days)]
+        if any(gap > SPIKE_WINDOW_DAYS for gap in gaps):
+            return 1
+        return UNIT
 
     @cached_property
     def long_run_floor(self) -> Minutes:

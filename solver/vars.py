@@ -31,14 +31,17 @@ Expr = cp_model.LinearExpr | cp_model.IntVar | int
 SlotKey = tuple[Day, SlotName]
 
 
-def unit_of(run_type: str) -> int:
-    """Minutes per decision unit of a run type.
+def unit_of(run_type: str, timeline: Timeline | None = None) -> int:
+    """Minutes per decision unit of a run type (without a timeline: the finest there is).
 
-    Long runs are decided to the minute: R11 lets the longest run grow by 10 % a month, and
-    for a 35-minute long run that is 3 minutes, which 5-minute units would round away and
-    freeze a beginner's plan. Every other run moves in 5-minute steps.
+    Runs move in 5-minute steps, which keep the search small. Long runs move to the minute
+    when they are short (`Timeline.long_run_unit`): R11 lets the longest run grow by 10 %,
+    and for a 35-minute long run that is 3 minutes, which 5-minute steps would round away
+    and so freeze a beginner's plan.
     """
-    return 1 if run_type == "long" else UNIT
+    if run_type != "long":
+        return UNIT
+    return 1 if timeline is None else timeline.long_run_unit
 
 
 def _min_minutes(run_type: str) -> int:
@@ -70,7 +73,7 @@ class PlanVars:
                 if slot.capacity < _min_minutes(run_type):
                     continue
                 x = model.new_bool_var(f"run_{day}_{name}_{run_type}")
-                unit = unit_of(run_type)
+                unit = unit_of(run_type, timeline)
                 top = slot.capacity // unit
                 u = model.new_int_var(0, top, f"min_{day}_{name}_{run_type}")
                 # Linked tightly so the LP sees minutes vanish with the run.
@@ -130,7 +133,7 @@ class PlanVars:
             race = self.timeline.slots[key].race if key in self.timeline.slots else None
             return self.timeline.race_minutes(race) if race is not None else 0
         u = self.units.get((key[0], key[1], run_type))
-        return unit_of(run_type) * u if u is not None else 0
+        return unit_of(run_type, self.timeline) * u if u is not None else 0
 
     def minutes_at(self, key: SlotKey, types: Iterable[str] | None = None) -> Expr:
         wanted = set(types) if types is not None else set(TRAINING_RUN_TYPES) | {RACE_TYPE}

@@ -41,7 +41,7 @@ def slot_options(tl: Timeline, slot: SlotInfo) -> list[Session | None]:
     }
     for run_type in TRAINING_RUN_TYPES:
         lowest = 30 if run_type in ("tempo", "intervals", "hills") else MIN_RUN_MINUTES
-        for minutes in range(lowest, slot.capacity + 1, unit_of(run_type)):
+        for minutes in range(lowest, slot.capacity + 1, unit_of(run_type, tl)):
             options.append(
                 Session(
                     id=f"{slot.date}-{slot.name}-run",

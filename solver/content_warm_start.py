@@ -18,6 +18,7 @@ suits), step 2 frees the strength sessions and keeps only the runs.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from ortools.sat.python import cp_model
 from solver.model import BuiltModel, build_model
 from solver.rules.base import Rule
 from solver.rules.registry import placement_rules
+from solver.stopping import solve_stoppable
 from solver.warm_start import Hint, decision_vars
 
 PLACEMENT_SHARE = 0.8  # of the budget, for step 1: placement carries most of the objective
@@ -52,13 +54,16 @@ def _placement_names(built: BuiltModel, *, with_strength: bool) -> set[str]:
 
 
 def solve_placement(
-    built: BuiltModel, extra_rules: Sequence[Rule], budget_s: float
+    built: BuiltModel,
+    extra_rules: Sequence[Rule],
+    budget_s: float,
+    stop: threading.Event | None = None,
 ) -> tuple[Hint, float] | None:
     """Step 1: the best placement the model without content finds within `budget_s`."""
     request = built.timeline.request
     plain = build_model(request, timeline=built.timeline, rules=placement_rules(extra_rules))
     solver = _solver(built, budget_s)
-    if solver.solve(plain.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if solve_stoppable(solver, plain.model, stop) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     values = {var.name: int(solver.value(var)) for _day, var in decision_vars(plain)}
     return values, solver.objective_value / 100
@@ -70,20 +75,21 @@ def complete_hint(
     *,
     budget_s: float,
     placement: Hint | None = None,
+    stop: threading.Event | None = None,
 ) -> ContentHintReport:
     """Hint every variable of `built` with a whole plan (steps 1-3 of the module)."""
     started = time.monotonic()
     objective: float | None = None
     if placement is None:
-        found = solve_placement(built, extra_rules, PLACEMENT_SHARE * budget_s)
+        found = solve_placement(built, extra_rules, PLACEMENT_SHARE * budget_s, stop)
         if found is None:
             return ContentHintReport(False, None, time.monotonic() - started, "")
         placement, objective = found
     for with_strength, label in ((True, "placement"), (False, "runs")):
         remaining = budget_s - (time.monotonic() - started)
-        if remaining < MIN_STEP_S:
+        if remaining < MIN_STEP_S or (stop is not None and stop.is_set()):
             break
-        values = _content_for(built, placement, with_strength, remaining)
+        values = _content_for(built, placement, with_strength, remaining, stop)
         if values is not None:
             built.model.clear_hints()  # type: ignore[no-untyped-call]  # the plan replaces them
             for index, value in enumerate(values):
@@ -93,7 +99,11 @@ def complete_hint(
 
 
 def _content_for(
-    built: BuiltModel, placement: Hint, with_strength: bool, budget_s: float
+    built: BuiltModel,
+    placement: Hint,
+    with_strength: bool,
+    budget_s: float,
+    stop: threading.Event | None = None,
 ) -> list[int] | None:
     """Step 2: every variable's value in a plan keeping `placement`, or None."""
     model = built.model.clone()
@@ -105,7 +115,7 @@ def _content_for(
             model.add_hint(model.get_int_var_from_proto_index(var.index), placement[var.name])
     solver = _solver(built, budget_s)
     solver.parameters.relative_gap_limit = max(solver.parameters.relative_gap_limit, 0.01)
-    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if solve_stoppable(solver, model, stop) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     count = len(model.proto.variables)
     return [int(solver.value(model.get_int_var_from_proto_index(i))) for i in range(count)]

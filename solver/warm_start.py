@@ -10,6 +10,7 @@ full solve as a hint (../shared/MODELLING.md, "Decomposition for long horizons")
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from solver.model import BuiltModel, build_model
 from solver.rules.base import Rule
 from solver.rules.registry import placement_rules
 from solver.schemas import PlanRequest
+from solver.stopping import solve_stoppable
 from solver.timeline import Timeline
 
 Hint = dict[str, int]
@@ -60,6 +62,7 @@ def rolling_hint(
     extra_rules: Sequence[Rule] = (),
     *,
     budget_s: float,
+    stop: threading.Event | None = None,
 ) -> WarmStartReport:
     """Stitch a whole plan from overlapping windows, or give up within `budget_s`."""
     started = time.monotonic()
@@ -100,7 +103,9 @@ def rolling_hint(
         solver.parameters.relative_gap_limit = 0.02
         if options.deterministic_time is not None:
             solver.parameters.max_deterministic_time = options.deterministic_time / 8
-        status = solver.solve(built.model)
+        status = solve_stoppable(solver, built.model, stop)
+        if stop is not None and stop.is_set():
+            return WarmStartReport(None, windows, time.monotonic() - started)
         windows += 1
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             for _day, var in decision_vars(built):

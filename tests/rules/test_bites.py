@@ -76,11 +76,12 @@ def r1_request() -> PlanRequest:
 
 def r2_request() -> PlanRequest:
     """A peak week (10k the week after): R15 wants a hard run and R16 a 65-min long run.
-    Weekday mornings hold 25 min and the gym evenings 60, so both want the weekend
-    mornings, side by side."""
+    Weekday mornings hold only 25 min, so both want the weekend mornings, side by side.
+    (No strength: a runner-only plan.)"""
     return make_request(
         2,
-        week(am=every_day(25, sat=90, sun=90), pm={"tue": gym(), "thu": gym()}),
+        week(am=every_day(25, sat=90, sun=90)),
+        runner=athlete(strength_sessions={"min": 0, "max": 0}),
         races=[race(SUN + 7, "10k")],
     )
 

@@ -89,9 +89,10 @@ class Athlete(StrictModel):
         description="Running minutes in a typical recent week; bounds the first week (R5).",
     )
     longest_recent_run_minutes: int = Field(
-        ge=10,
+        ge=14,
         le=400,
-        description="Longest run in the last 30 days, minutes; the base of R11 and R13.",
+        description="Longest run in the last 30 days, minutes; the base of R11 and R13. At "
+        "least 14: the shortest planned run is 15 min and R11 lets a run be 110 % of it.",
     )
     run_days: Range = Field(
         description="Runs per week: `max` is hard, `min` is a wish (R10, §6).",
@@ -384,6 +385,8 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "R17": 5,  # per recovery run away from a post-key day, or easy run on one
     "S5": 10,  # per strength session on the day before a key run
     "PREF": 10,  # per strength session off the preferred days, or session on a rest day
+    "S12": 1,  # per emphasis set short of the raised ceiling; 3 per week missing a focus
+    "P4": 0.1,  # per point of strength load (sets x RPE) moving the wrong way
     "R10": 0,  # wish: derived (see above) unless overridden
     "S1": 0,  # wish: derived (see above) unless overridden
 }
@@ -472,6 +475,10 @@ class Conflict(StrictModel):
     rules: list[str]
     dates: list[dt.date] = Field(default_factory=list)
     message: str
+    suggestions: list[Suggestion] = Field(
+        default_factory=list,
+        description="Smallest changes found that resolve this conflict, smallest first.",
+    )
 
 
 class UnmetWish(StrictModel):
@@ -496,3 +503,152 @@ class SolveResult(StrictModel):
     unmet_wishes: list[UnmetWish] = Field(default_factory=list)
     plan: Plan | None = None
     model_size: dict[str, int] = Field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------
+# Explaining and re-planning (solver/explain.py, solver/replan.py)
+
+
+class WishChange(StrictModel):
+    """One week's wish lowered: `rule` (R10 runs, S1 strength sessions) from wanted to value."""
+
+    rule: str
+    week: int = Field(ge=0, description="Week index, 0-based.")
+    wanted: int = Field(ge=0)
+    value: int = Field(ge=0)
+
+
+class Suggestion(StrictModel):
+    """A change that makes a conflict go away, found by the solver."""
+
+    kind: Literal["add_slot", "extend_slot", "lower_wish"]
+    message: str = Field(description="The change in one sentence.")
+    size: int = Field(
+        ge=0, description="Minutes of availability added, or sessions wished for less."
+    )
+    exceptions: list[AvailabilityException] = Field(
+        default_factory=list,
+        description="Append these to `availability.exceptions` to make the change.",
+    )
+    wishes: list[WishChange] = Field(default_factory=list, description="Wishes lowered.")
+
+
+class Explanation(StrictModel):
+    """Why a calendar has no plan, or which wishes cannot all be met (RULES.md §6)."""
+
+    status: Literal["feasible", "infeasible", "unknown"] = Field(
+        description="Whether a plan keeps the request's hard rules (wishes too when strict)."
+    )
+    conflicts: list[Conflict] = Field(
+        default_factory=list, description="When infeasible: disjoint minimal conflicts."
+    )
+    wish_conflicts: list[Conflict] = Field(
+        default_factory=list,
+        description="When feasible without strict_preferences: minimal sets of wishes and "
+        "safety rules that cannot all hold, i.e. why some wishes must bend.",
+    )
+    wall_time_s: float = 0.0
+
+
+class LoggedSession(StrictModel):
+    """A session that happened: as planned, changed, moved, or an extra one."""
+
+    plan_id: str | None = Field(
+        default=None,
+        description="The planned session this carried out (done, changed or moved); "
+        "omit for an extra session.",
+    )
+    date: dt.date = Field(description="When it happened; before `as_of`.")
+    slot: SlotName = Field(default="am", description="Which half of the day.")
+    kind: Literal["run", "strength", "race"]
+    run_type: RunType | None = Field(
+        default=None,
+        description="Runs: what it was; default the planned session's type, else read "
+        "from the RPE (<=4 easy, 5-6 long, 7 tempo, 8 hills, >=9 intervals).",
+    )
+    minutes: int = Field(ge=1, le=600, description="Actual minutes.")
+    rpe: float | None = Field(
+        default=None, ge=1, le=10, description="Session RPE (1-10), as the athlete felt it."
+    )
+    time: str | None = Field(default=None, description="Local start HH:MM, optional.")
+
+    @field_validator("time")
+    @classmethod
+    def _clock(cls, value: str | None) -> str | None:
+        if value is not None and not _CLOCK.match(value):
+            raise ValueError(f"time must be HH:MM (24 h), got {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _kind_and_type(self) -> LoggedSession:
+        if self.kind == "strength" and self.run_type is not None:
+            raise ValueError("run_type: a strength session has no run type")
+        if self.kind == "run" and self.run_type == "race":
+            raise ValueError("run_type: log a race with kind `race`")
+        return self
+
+
+class Pin(StrictModel):
+    """Force a session onto a date (and slot), or forbid one there."""
+
+    date: dt.date = Field(description="On or after `as_of`.")
+    slot: SlotName | None = Field(default=None, description="Which slot; omit for any.")
+    kind: Literal["run", "strength", "session"] = Field(
+        description="`session` means any run or strength session."
+    )
+    run_type: RunType | None = Field(
+        default=None, description="Runs: a specific type, e.g. `long`; not `race`."
+    )
+    forbid: bool = Field(default=False, description="Forbid instead of force.")
+
+    @model_validator(mode="after")
+    def _type(self) -> Pin:
+        if self.run_type is not None and self.kind != "run":
+            raise ValueError("run_type: only a pin of kind `run` names a run type")
+        if self.run_type == "race":
+            raise ValueError("run_type: races are fixed by `races`, not pinned")
+        return self
+
+
+class ReplanLog(StrictModel):
+    """What happened before `as_of`, and what the athlete wants from here on.
+
+    A planned session before `as_of` that the log neither mentions nor lists as missed is
+    taken as done as planned.
+    """
+
+    sessions: list[LoggedSession] = Field(
+        default_factory=list,
+        description="Sessions done differently from the plan, moved, or extra.",
+    )
+    missed: list[str] = Field(
+        default_factory=list, description="Ids of planned sessions that did not happen."
+    )
+    unavailable: list[AvailabilityException] = Field(
+        default_factory=list,
+        description="New unavailability (illness, travel), past or future, as exceptions.",
+    )
+    pins: list[Pin] = Field(default_factory=list, description="Forced or forbidden sessions.")
+
+
+class ReplanRequest(StrictModel):
+    """Everything a re-plan needs: the request, the plan in progress and the log."""
+
+    request: PlanRequest
+    previous: SolveResult = Field(description="The result whose plan is in progress.")
+    log: ReplanLog = Field(default_factory=ReplanLog)
+    as_of: dt.date = Field(description="First day to plan again; days before it are past.")
+
+    @model_validator(mode="after")
+    def _log_fits_the_plan(self) -> ReplanRequest:
+        # Imported here: the check lives with the log's reader (solver/replan_log.py).
+        from solver.replan_log import check_log
+
+        problems = check_log(self.request, self.previous.plan, self.log, self.as_of)
+        if problems:
+            raise ValueError("; ".join(f"{field}: {reason}" for field, reason in problems))
+        return self
+
+
+Conflict.model_rebuild()
+SolveResult.model_rebuild()

@@ -12,6 +12,8 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from solver.content_extract import fill_exercises
+from solver.content_warm_start import complete_hint
 from solver.extract import extract_plan
 from solver.model import BuiltModel, build_model
 from solver.rules.base import Rule
@@ -24,6 +26,7 @@ from solver.schemas import (
     Status,
     UnmetWish,
 )
+from solver.stopping import solve_stoppable
 from solver.timeline import Timeline
 from solver.warm_start import WARM_START_FROM_WEEKS, apply_hint, rolling_hint
 from solver.weights import scaled
@@ -35,9 +38,13 @@ STATUS: dict[cp_model.CpSolverStatus, Status] = {
     cp_model.MODEL_INVALID: "invalid",
     cp_model.UNKNOWN: "unknown",
 }
-STOP_POLL_S = 0.05
 WARM_START_SHARE = 0.5  # of the time limit, at most, for the rolling-horizon warm start
+# Exercise content is hinted from a placement solved without it (content_warm_start.py);
+# below this limit the stages have too little time to find anything.
+CONTENT_HINT_FROM_S = 6.0
+CONTENT_HINT_SHARE = 0.85
 MIN_FINAL_SOLVE_S = 1.0
+LAST_PLAN_S = 2.0  # after a stop during a warm start, for reading the hinted plan back
 
 
 @dataclass(frozen=True)
@@ -110,6 +117,9 @@ def configure(solver: cp_model.CpSolver, request: PlanRequest) -> None:
     params.num_workers = options.num_workers
     params.random_seed = options.random_seed
     params.relative_gap_limit = options.relative_gap_limit
+    # Ctrl-C belongs to the caller (the CLI stops through `stop`); CP-SAT's own handler
+    # aborts the process from a worker thread.
+    params.catch_sigint_signal = False
     if options.deterministic_time is not None:
         params.max_deterministic_time = options.deterministic_time
 
@@ -128,16 +138,23 @@ def solve(
     best plan found so far.
     """
     started = time.monotonic()
+    limit = request.options.time_limit_s
     timeline = Timeline(request)
-    hint = None
+    placement = None
     if timeline.num_weeks >= WARM_START_FROM_WEEKS:
-        hint = rolling_hint(
-            request, extra_rules, budget_s=WARM_START_SHARE * request.options.time_limit_s
+        placement = rolling_hint(
+            request, extra_rules, budget_s=WARM_START_SHARE * limit, stop=stop
         ).hint
     built = build_model(request, extra_rules, timeline=timeline)
-    if hint is not None:
-        apply_hint(built, hint)
-    remaining = request.options.time_limit_s - (time.monotonic() - started)
+    hinted = False
+    if built.vars.strength and limit >= CONTENT_HINT_FROM_S:
+        budget = CONTENT_HINT_SHARE * (limit - (time.monotonic() - started))
+        hinted = complete_hint(
+            built, extra_rules, budget_s=budget, placement=placement, stop=stop
+        ).hinted
+    if not hinted and placement is not None:
+        apply_hint(built, placement)
+    remaining = limit - (time.monotonic() - started)
     result = run_model(
         built,
         on_progress=on_progress,
@@ -167,17 +184,13 @@ def run_model(
         solver.parameters.max_time_in_seconds = time_limit_s
     reporter = _Reporter(on_progress, stop)
     solver.best_bound_callback = reporter.on_bound
-    done = threading.Event()
-    watcher = None
-    if stop is not None:
-        watcher = threading.Thread(target=_watch_stop, args=(solver, stop, done), daemon=True)
-        watcher.start()
-    try:
+    if stop is not None and stop.is_set():
+        # Stopped during a warm start: take the hinted plan, which is found at once.
+        solver.parameters.stop_after_first_solution = True
+        solver.parameters.max_time_in_seconds = min(LAST_PLAN_S, time_limit_s or LAST_PLAN_S)
         code = solver.solve(built.model, reporter)
-    finally:
-        done.set()
-        if watcher is not None:
-            watcher.join()
+    else:
+        code = solve_stoppable(solver, built.model, stop, reporter)
     status = STATUS.get(code, "unknown")
     result = SolveResult(
         status=status,
@@ -188,14 +201,6 @@ def run_model(
     if status in ("optimal", "feasible"):
         _fill_solution(result, built, solver)
     return result
-
-
-def _watch_stop(solver: cp_model.CpSolver, stop: threading.Event, done: threading.Event) -> None:
-    # A stop before the search starts is ignored by CP-SAT, so keep asking until it ends.
-    while not done.is_set():
-        if stop.wait(STOP_POLL_S):
-            solver.stop_search()
-            done.wait(STOP_POLL_S)
 
 
 def _stop_reason(
@@ -223,6 +228,7 @@ def _fill_solution(result: SolveResult, built: BuiltModel, solver: cp_model.CpSo
 
     is_recovery = {w: bool(value(var)) for w, var in built.vars.recovery.items()}
     result.plan = extract_plan(built.vars, value, is_recovery)
+    fill_exercises(result.plan, built.context, value)
     # Weights are kept to hundredths, so the scaled bound is a whole number.
     result.best_bound = math.floor(solver.best_objective_bound + 1e-6) / 100
     totals: dict[str, int] = defaultdict(int)
@@ -251,12 +257,12 @@ def _fill_solution(result: SolveResult, built: BuiltModel, solver: cp_model.CpSo
 
 def _unmet_wish(tl: Timeline, rule: str, week: int, wanted: int, short: int) -> UnmetWish:
     start = tl.weeks[week].start
-    what = "runs" if rule == "R10" else "strength sessions"
     planned = max(0, wanted - short)
-    blocked_by = _obvious_blockers(tl, rule, week, wanted)
+    what = ("run" if rule == "R10" else "strength session") + ("" if planned == 1 else "s")
+    blocked_by, reason = _obvious_blockers(tl, rule, week, wanted)
     message = (
         f"Week {week + 1} (from {start}): {planned} {what} instead of {wanted}"
-        + (f"; held back by {', '.join(blocked_by)}" if blocked_by else "")
+        + (f" — {reason}" if reason else "")
         + "."
     )
     return UnmetWish(
@@ -269,28 +275,28 @@ def _unmet_wish(tl: Timeline, rule: str, week: int, wanted: int, short: int) -> 
     )
 
 
-def _obvious_blockers(tl: Timeline, rule: str, week: int, wanted: int) -> list[str]:
-    """Blockers visible without another solve: too few days with a slot (T2)."""
-    days_with_slots = sum(1 for d in tl.days_of_week(week) if tl.slots_on(d))
-    return ["T2"] if days_with_slots < wanted else []
+def _obvious_blockers(tl: Timeline, rule: str, week: int, wanted: int) -> tuple[list[str], str]:
+    """The hard rules that stood in the way of the week's wish, and why, in words.
+
+    Found like a conflict, with this week's wish made hard, in the week's neighbourhood
+    first (solver/explain_wishes.py). `wanted` is implied by the wish's own group.
+    """
+    del wanted
+    from solver.explain_wishes import wish_blockers
+
+    found = wish_blockers(tl, rule, week)
+    return found.rules, found.reason
 
 
 def _infeasible_summary(request: PlanRequest, extra_rules: Sequence[Rule]) -> Conflict:
-    """Say whether the wishes or the safety rules collide, from one quick re-solve."""
-    if request.options.strict_preferences:
-        relaxed = build_model(request, extra_rules, strict_wishes=False)
-        probe = cp_model.CpSolver()
-        probe.parameters.max_time_in_seconds = min(5.0, request.options.time_limit_s)
-        probe.parameters.num_workers = 1
-        probe.parameters.stop_after_first_solution = True
-        if probe.solve(relaxed.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return Conflict(
-                rules=["R10", "S1"],
-                message="The calendar cannot meet every wish (the minimum runs of R10 and "
-                "strength sessions of S1) while keeping the safety rules; without "
-                "strict_preferences a plan exists and lists the unmet wishes.",
-            )
-    return Conflict(
-        rules=[],
-        message="No plan keeps every safety rule on this calendar.",
-    )
+    """The first minimal conflict, with its sentence and suggestions (solver/explain.py).
+
+    solve() keeps one conflict here; `solver.explain.solve_conflicts(request, extra_rules)`
+    returns every disjoint conflict it finds, for a caller that wants them all.
+    """
+    from solver.explain import solve_conflicts
+
+    conflicts = solve_conflicts(request, extra_rules, max_conflicts=1)
+    if conflicts:
+        return conflicts[0]
+    return Conflict(rules=[], message="No plan keeps every safety rule on this calendar.")

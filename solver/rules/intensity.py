@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from solver.rules.base import EncodeContext, PenaltyTerm
 from solver.rules.running import key_day, week_wants_long_run
-from solver.rules.strength import at_least_one
+from solver.rules.strength import at_least_one, at_least_one_of
 from solver.timeline import EASY_FLOOR_PERCENT, HARD_TARGET_FIFTH, LOADING_PHASES
 
 
@@ -83,12 +83,12 @@ def encode_r16(ctx: EncodeContext) -> list[PenaltyTerm]:
             continue
         short = m.new_int_var(0, target, f"long_short_w{w}")
         raw = m.new_int_var(0, target, f"long_short_raw_w{w}")
-        # target x (long runs held): a week without its long run (a re-plan's logged past
-        # may have one) counts nothing, as the check reads it.
-        held = sum(
-            (v.run[(d, n, "long")] for d, n in v.slot_keys_in_week(w) if (d, n, "long") in v.run),
-            start=0,
-        )
+        # A week without its long run (a re-plan's logged past may miss it) counts nothing,
+        # as the check reads it: the target applies only when a long run is held.
+        longs = [
+            v.run[(d, n, "long")] for d, n in v.slot_keys_in_week(w) if (d, n, "long") in v.run
+        ]
+        held = at_least_one_of(ctx, longs, f"long_held_w{w}")
         m.add_max_equality(raw, [0, target * held - v.long_minutes(w)])
         m.add(short == raw).only_enforce_if(~v.recovery[w])
         m.add(short == 0).only_enforce_if(v.recovery[w])

@@ -121,6 +121,13 @@ def at_least_one(ctx: EncodeContext, count: Any, name: str) -> Any:
     return flag
 
 
+def at_least_one_of(ctx: EncodeContext, literals: list[Any], name: str) -> Any:
+    """1 when any of `literals` holds, as one boolean."""
+    flag = ctx.model.new_bool_var(name)
+    ctx.model.add_max_equality(flag, literals)
+    return flag
+
+
 def encode_s5(ctx: EncodeContext) -> list[PenaltyTerm]:
     """S5 - protect key sessions: avoid strength the day before a key run (soft)."""
     v, m, tl = ctx.vars, ctx.model, ctx.timeline

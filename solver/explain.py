@@ -1,0 +1,450 @@
+"""Infeasibility explained: the smallest sets of colliding rules, in words and dates.
+
+DESIGN.md's recipe: an explaining model puts every hard constraint behind the enforcement
+literal of its (rule, week) group (`build_model(..., explain=True)`); a feasibility-only,
+single-worker solve assumes every literal and reads `sufficient_assumptions_for_infeasibility`;
+the core is then shrunk by deletion until removing any one member makes the rest feasible.
+
+Choices made here, and why:
+
+- Only hard rules are encoded. Soft rules add penalty definitions only: leaving them out
+  keeps the model small, and a definition written for plans that keep the hard rules (one
+  strength session a day for S5, one long run a week for R16) cannot stand in for a hard
+  rule and hide it from the core.
+- Wishes (the lower bounds of R10 and S1) get literals of their own, separate from the hard
+  upper bound of the same rule and week, so a conflict says which side of R10 collides.
+- T3 (one thing per slot) stays on: the model's day and week sums assume it, so switching it
+  off would not free anything. T2 (slots exist only where the calendar has them) is built into
+  the variables and has no literal; a conflict names it when opening slots resolves it
+  (`solver.explain_suggest`).
+- Every solve is single-worker with a fixed seed and a deterministic-time limit, probes run in
+  a fixed order, so the same request gives the same explanation; a wall-clock budget bounds
+  the whole search on a loaded machine.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ortools.sat.python import cp_model
+
+from solver.content_spec import MAX_BLOCK_WEEKS
+from solver.model import BuiltModel, build_model
+from solver.rules.base import Rule
+from solver.rules.registry import RULES, all_rules
+from solver.schemas import WISH_RULE_IDS, Conflict, Explanation, PlanRequest
+from solver.timeline import Timeline
+
+ProbeStatus = Literal["feasible", "infeasible", "unknown"]
+
+ALWAYS_ON = frozenset({"T3"})  # structural: the model's sums assume it (see module doc)
+PROBE_SEED = 0
+PROBE_DETERMINISTIC_S = 5.0  # CP-SAT deterministic seconds per probe
+NEXT_CONFLICT_DETERMINISTIC_S = 1.5  # looking for one more conflict: give up sooner
+DEFAULT_BUDGET_S = 30.0  # wall clock for a whole explanation
+MAX_CONFLICTS = 3
+# Strength content is decided per block of up to MAX_BLOCK_WEEKS weeks, and a block's
+# rules are filed under its first week: a core with them needs the block's weeks too.
+CONTENT_RULES = frozenset({"S6", "S7", "S8", "S9", "S10", "S12"})
+_RULE_ORDER = {rule.id: i for i, rule in enumerate(RULES)}
+
+
+@dataclass(frozen=True)
+class Group:
+    """One (rule, week) group of hard constraints; `wish` marks a wish's own group."""
+
+    rule: str
+    week: int | None  # None: the whole plan
+    wish: bool = False
+
+    def order(self) -> tuple[int, int, int, str]:
+        """Deterministic order: safety rules before wishes, by week, by RULES.md order."""
+        return (
+            int(self.wish),
+            -1 if self.week is None else self.week,
+            _RULE_ORDER.get(self.rule, len(_RULE_ORDER)),
+            self.rule,
+        )
+
+
+def sorted_groups(groups: Iterable[Group]) -> list[Group]:
+    return sorted(set(groups), key=Group.order)
+
+
+@dataclass
+class Budget:
+    """A wall-clock deadline for a whole explanation, shared by its probes."""
+
+    seconds: float
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def remaining(self) -> float:
+        return self.seconds - (time.monotonic() - self.started)
+
+    @property
+    def spent(self) -> bool:
+        return self.remaining <= 0
+
+
+# Probes run a quick search first: without presolve and LP, a model with most groups off
+# is solved in a fraction of the time (presolve alone costs more than the search), and a
+# plain infeasibility shows at once. Only when that runs out do probes fall back to
+# CP-SAT's default search, whose LP reasoning proves arithmetic conflicts (R5 chains).
+PROBE_PROFILES: tuple[dict[str, Any], ...] = (
+    {"cp_model_presolve": False, "linearization_level": 0},
+    {},
+)
+
+
+def probe_solver(budget: Budget, deterministic_s: float, profile: dict[str, Any]) -> Any:
+    """A single-worker, seeded solver: the same probe gives the same answer every run."""
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = 1
+    params.random_seed = PROBE_SEED
+    params.max_deterministic_time = deterministic_s
+    params.max_time_in_seconds = max(0.05, budget.remaining)
+    for name, value in profile.items():
+        setattr(params, name, value)
+    return solver
+
+
+@dataclass(frozen=True)
+class Probe:
+    status: ProbeStatus
+    core: tuple[Group, ...] = ()  # when infeasible: assumptions that suffice
+
+
+@dataclass
+class ExplainModel:
+    """A hard-rules-only model whose every group can be switched on by assumption."""
+
+    built: BuiltModel
+    literals: dict[Group, Any]
+    wanted: dict[Group, int]  # wish groups: what the athlete asked for
+
+    @property
+    def timeline(self) -> Timeline:
+        return self.built.timeline
+
+    @property
+    def safety_groups(self) -> list[Group]:
+        return sorted_groups(g for g in self.literals if not g.wish)
+
+    @property
+    def wish_groups(self) -> list[Group]:
+        return sorted_groups(g for g in self.literals if g.wish)
+
+    def default_pool(self) -> list[Group]:
+        """What the request holds hard: every safety group, and wishes when strict."""
+        strict = self.timeline.request.options.strict_preferences
+        return self.safety_groups + (self.wish_groups if strict else [])
+
+    def probe(
+        self,
+        groups: Iterable[Group],
+        budget: Budget,
+        *,
+        deterministic_s: float = PROBE_DETERMINISTIC_S,
+    ) -> Probe:
+        """Is the model feasible with exactly these groups switched on (others free)?"""
+        chosen = sorted_groups(groups)
+        model = self.built.model
+        model.clear_assumptions()
+        model.add_assumptions([self.literals[g] for g in chosen])
+        code = cp_model.UNKNOWN
+        for profile in PROBE_PROFILES:
+            solver = probe_solver(budget, deterministic_s / len(PROBE_PROFILES), profile)
+            code = solver.solve(model)
+            if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                return Probe("feasible")
+            if code == cp_model.INFEASIBLE or budget.spent:
+                break
+        if code != cp_model.INFEASIBLE:
+            return Probe("unknown")
+        by_index = {self.literals[g].index: g for g in chosen}
+        core = [by_index[i] for i in solver.sufficient_assumptions_for_infeasibility()]
+        # An empty core means the model is infeasible with no group on at all.
+        return Probe("infeasible", tuple(sorted_groups(core)))
+
+    def shrink(
+        self, core: Sequence[Group], budget: Budget, *, keep: Iterable[Group] = ()
+    ) -> tuple[list[Group], bool]:
+        """Deletion-based shrinking to a minimal core; `keep` members are never removed.
+
+        Returns the core and whether it is proved minimal (False when a probe ran out of
+        time or the budget ended, so a member was kept without proof that it is needed).
+        """
+        kept = set(keep)
+        current = sorted_groups(core)
+        proved = True
+        i = 0
+        while i < len(current):
+            member = current[i]
+            if member in kept:
+                i += 1
+                continue
+            if budget.spent:
+                return current, False
+            rest = current[:i] + current[i + 1 :]
+            result = self.probe(rest, budget)
+            if result.status == "infeasible":
+                # The probe's own core is a subset of `rest`: keep only it. Members before i
+                # were each proved needed, so they are all still in it (monotonicity).
+                smaller = set(result.core) | (kept & set(rest))
+                current = [g for g in rest if g in smaller]
+                continue
+            if result.status == "unknown":
+                proved = False
+            i += 1
+        return current, proved
+
+
+def hard_rules(extra_rules: Sequence[Rule] = ()) -> list[Rule]:
+    """The rules an explaining model encodes: every hard rule, built-in and the planner's."""
+    return [rule for rule in all_rules(extra_rules) if rule.hard]
+
+
+def build_explain_model(
+    request: PlanRequest,
+    extra_rules: Sequence[Rule] = (),
+    *,
+    timeline: Timeline | None = None,
+    cutoff_weeks: int | None = None,
+) -> ExplainModel:
+    """The explaining model: hard rules behind group literals, wishes behind their own.
+
+    With `cutoff_weeks` only the calendar's first weeks exist (see `focus_weeks`).
+    """
+    if timeline is None:
+        timeline = Timeline(request, cutoff_weeks=cutoff_weeks)
+    built = build_model(
+        request,
+        timeline=timeline,
+        strict_wishes=False,
+        rules=hard_rules(extra_rules),
+        explain=True,
+    )
+    model = built.model
+    model.clear_objective()  # type: ignore[no-untyped-call]
+    literals: dict[Group, Any] = {}
+    for (rule, week), literal in built.context.group_literals.items():
+        if rule in ALWAYS_ON:
+            model.add(literal == 1)
+        else:
+            literals[Group(rule, week)] = literal
+    wanted: dict[Group, int] = {}
+    for term in built.terms:
+        if term.rule not in WISH_RULE_IDS or term.week is None:
+            continue
+        group = Group(term.rule, term.week, wish=True)
+        if group not in literals:
+            literals[group] = model.new_bool_var(f"wish_{term.rule}_w{term.week}")
+        # The wish term counts what is missing, so "nothing missing" is the strict wish.
+        model.add(term.expr == 0).only_enforce_if(literals[group])
+        wanted[group] = max(wanted.get(group, 0), term.wanted or 0)
+    return ExplainModel(built=built, literals=literals, wanted=wanted)
+
+
+@dataclass(frozen=True, eq=False)
+class Core:
+    """A minimal set of groups that cannot hold together, and the model that shows it."""
+
+    groups: tuple[Group, ...]
+    minimal: bool  # False when the budget ended before every member was proved needed
+    model: ExplainModel  # the whole calendar, or the weeks up to the core (focus_weeks)
+
+
+def focus_weeks(
+    timeline: Timeline, groups: Iterable[Group], extra_rules: Sequence[Rule] = ()
+) -> int | None:
+    """How many leading weeks suffice to study these groups, or None for all of them.
+
+    Every built-in rule looks back in time, and a group's constraints reach at most into
+    the week after it (S2 pairs across a weekend, P3 before a race) or to the end of a
+    strength block (content rules, filed under the block's first week). With every later
+    group switched off, the calendar cut after that reach is the same problem, and far
+    smaller to solve. A planner's own rules may look ahead, so with them nothing is cut.
+    """
+    chosen = list(groups)
+    if extra_rules or not chosen or any(g.week is None for g in chosen):
+        return None
+    last = max(g.week for g in chosen if g.week is not None)
+    reach = 2 + (MAX_BLOCK_WEEKS if any(g.rule in CONTENT_RULES for g in chosen) else 0)
+    cutoff = last + reach
+    return cutoff if cutoff < timeline.num_weeks else None
+
+
+def focused_model(
+    whole: ExplainModel, groups: Sequence[Group], extra_rules: Sequence[Rule], budget: Budget
+) -> ExplainModel:
+    """The smaller model of `focus_weeks` when it shows the same infeasibility."""
+    cutoff = focus_weeks(whole.timeline, groups, extra_rules)
+    if cutoff is None:
+        return whole
+    focused = build_explain_model(whole.timeline.request, extra_rules, cutoff_weeks=cutoff)
+    if any(g not in focused.literals for g in groups):
+        return whole
+    if focused.probe(groups, budget).status != "infeasible":
+        return whole
+    return focused
+
+
+def find_cores(
+    whole: ExplainModel,
+    pool: Sequence[Group],
+    budget: Budget,
+    *,
+    extra_rules: Sequence[Rule] = (),
+    max_cores: int = MAX_CONFLICTS,
+) -> tuple[ProbeStatus, list[Core]]:
+    """Disjoint minimal cores among `pool`: find one, set its groups aside, look again.
+
+    The status is that of the whole pool: "feasible" (no core), "infeasible" or "unknown".
+    Each core is shrunk on the smallest calendar that still shows it (`focused_model`).
+    """
+    remaining = sorted_groups(pool)
+    cores: list[Core] = []
+    status: ProbeStatus = "feasible"
+    while len(cores) < max_cores and not budget.spent:
+        limit = NEXT_CONFLICT_DETERMINISTIC_S if cores else PROBE_DETERMINISTIC_S
+        result = whole.probe(remaining, budget, deterministic_s=limit)
+        if result.status != "infeasible":
+            if not cores:
+                status = result.status
+            break
+        status = "infeasible"
+        xm = focused_model(whole, result.core, extra_rules, budget)
+        groups, minimal = xm.shrink(result.core, budget)
+        cores.append(Core(tuple(groups), minimal, xm))
+        if not groups:
+            break  # infeasible with nothing switched on: no group to set aside
+        taken = set(groups)
+        remaining = [g for g in remaining if g not in taken]
+    if not cores and budget.spent and status == "feasible":
+        status = "unknown"
+    return status, cores
+
+
+def conflicts_for(
+    request: PlanRequest,
+    extra_rules: Sequence[Rule] = (),
+    *,
+    pool: Sequence[Group] | None = None,
+    budget_s: float = DEFAULT_BUDGET_S,
+    max_conflicts: int = MAX_CONFLICTS,
+    suggestions: bool = True,
+) -> tuple[ProbeStatus, list[Conflict]]:
+    """The request's conflicts in words: rules, dates, a sentence and suggested changes.
+
+    `pool` defaults to what the request holds hard (every safety rule, and the wishes when
+    `strict_preferences` is set).
+    """
+    from solver.explain_suggest import suggest
+    from solver.explain_words import describe_core, unknown_conflict
+
+    budget = Budget(budget_s)
+    whole = build_explain_model(request, extra_rules)
+    chosen = list(pool) if pool is not None else whole.default_pool()
+    status, cores = find_cores(
+        whole, chosen, budget, extra_rules=extra_rules, max_cores=max_conflicts
+    )
+    if status == "unknown":
+        return status, [unknown_conflict(whole.timeline)]
+    conflicts: list[Conflict] = []
+    cores.sort(key=lambda c: min((g.order() for g in c.groups), default=(0, -1, 0, "")))
+    for n, core in enumerate(cores):
+        others = {g for c in cores if c is not core for g in c.groups}
+        # Each conflict gets an even share of what is left, so all get their suggestions.
+        share = Budget(max(0.0, budget.remaining) / (len(cores) - n))
+        found = None
+        for before in (1, 0) if suggestions else ():
+            context = [
+                g
+                for g in chosen
+                if g not in others and g in core.model.literals and _near(g, core, before)
+            ]
+            found = suggest(request, extra_rules, core, context, share)
+            if found or share.spent:
+                break
+        conflicts.append(describe_core(core, found))
+    return status, conflicts
+
+
+def _near(group: Group, core: Core, before: int) -> bool:
+    """Whether a group is in the core's weeks (or `before` weeks earlier): what a
+    suggestion for this conflict must keep. Other weeks may hold conflicts of their own
+    (not all are searched) that no change here could resolve; rules look back in time,
+    so the weeks before matter more than those after."""
+    weeks = [g.week for g in core.groups if g.week is not None]
+    if group.week is None or not weeks:
+        return True
+    return min(weeks) - before <= group.week <= max(weeks)
+
+
+def explain(
+    request: PlanRequest,
+    *,
+    extra_rules: Sequence[Rule] = (),
+    budget_s: float | None = None,
+    max_conflicts: int = MAX_CONFLICTS,
+) -> Explanation:
+    """Why a request has no plan, or which wishes cannot all be met, without optimising.
+
+    `status` says whether any plan keeps the request's hard rules. When it is infeasible,
+    `conflicts` lists up to `max_conflicts` disjoint minimal conflicts with suggestions.
+    When a plan exists but some wishes must bend (only without `strict_preferences`),
+    `wish_conflicts` says which wishes collide with which safety rules.
+    """
+    started = time.monotonic()
+    seconds = (
+        budget_s
+        if budget_s is not None
+        else min(DEFAULT_BUDGET_S, max(5.0, request.options.time_limit_s))
+    )
+    status, conflicts = conflicts_for(
+        request, extra_rules, budget_s=seconds, max_conflicts=max_conflicts
+    )
+    wish_conflicts: list[Conflict] = []
+    strict = request.options.strict_preferences
+    if status == "feasible" and not strict:
+        xm = build_explain_model(request, extra_rules)
+        left = max(1.0, seconds - (time.monotonic() - started))
+        _, wish_conflicts = conflicts_for(
+            request,
+            extra_rules,
+            pool=xm.safety_groups + xm.wish_groups,
+            budget_s=left,
+            max_conflicts=max_conflicts,
+        )
+    return Explanation(
+        status=status,
+        conflicts=conflicts,
+        wish_conflicts=wish_conflicts,
+        wall_time_s=round(time.monotonic() - started, 3),
+    )
+
+
+def rule_ids(groups: Iterable[Group]) -> list[str]:
+    """Distinct rule IDs of some groups, in RULES.md order."""
+    ids = {g.rule for g in groups}
+    return sorted(ids, key=lambda r: (_RULE_ORDER.get(r, len(_RULE_ORDER)), r))
+
+
+def solve_conflicts(
+    request: PlanRequest,
+    extra_rules: Sequence[Rule] = (),
+    *,
+    max_conflicts: int = MAX_CONFLICTS,
+) -> list[Conflict]:
+    """What `solve` reports for an infeasible request: its conflicts, briefly searched
+    (within the request's time limit, at most DEFAULT_BUDGET_S)."""
+    budget = min(DEFAULT_BUDGET_S, max(5.0, request.options.time_limit_s))
+    _status, conflicts = conflicts_for(
+        request, extra_rules, budget_s=budget, max_conflicts=max_conflicts
+    )
+    return conflicts

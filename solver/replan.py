@@ -1,0 +1,273 @@
+"""Re-planning a plan in progress: the past as logged, the future changed as little as possible.
+
+`replan(request, previous, log, as_of)` solves the same model as `solve`, with:
+
+- **The past fixed as logged** (solver/replan_log.py): every decision before `as_of` is a
+  constant, so actual minutes and loads count in R5 (progression), R8 (acute:chronic load)
+  and R11 (single-run spike), and weeks before `as_of` keep their recovery flags.
+- **Past facts never make the future infeasible.** The rules apply to what the solver
+  decides. Every hard constraint filed under a week up to `as_of`'s week gets counted
+  slack; a first, small solve over those weeks only, with nothing new planned for the
+  rest of `as_of`'s week, finds the slack the facts force (three runs on three days in a
+  row, two strength sessions 24 h apart, a week already over R10's cap). The real solve
+  then keeps every constraint either whole or broken exactly as the facts broke it: no
+  decision adds to a broken rule (no seventh run in a week that already has six), and
+  every rule the facts leave whole holds (solver/replan_model.py). Only if that leaves no
+  plan does it allow partial repairs ("never worse"). A missed long run is therefore
+  never crammed into a day where it would break R2, R4 or R11.
+- **The future changes as little as possible**: the soft rule CHANGE (solver/replan_rules.py,
+  weight `CHANGE_WEIGHT` per changed slot) and the previous plan as the solver's hint.
+- **Pins** (PIN, hard): a session forced onto a date or slot, or forbidden there.
+
+Weeks after `as_of`'s week are planned under every hard rule, exactly as `solve` would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from solver.replan_log import ReplanInputError, Replanning, read_log
+from solver.replan_model import (
+    Reference,
+    bound_slack,
+    build_replan_model,
+    hint_previous,
+    reference_slack,
+)
+from solver.replan_rules import CHANGE_WEIGHT, ChangeRule, PinRule
+from solver.rules.base import Rule
+from solver.schemas import (
+    Conflict,
+    Plan,
+    PlanRequest,
+    ReplanLog,
+    ReplanRequest,
+    SolveResult,
+    Violation,
+)
+from solver.validate import validate
+
+if TYPE_CHECKING:
+    from solver.solve import Progress
+
+__all__ = [
+    "CHANGE_WEIGHT",
+    "ReplanInputError",
+    "prepare",
+    "replan",
+    "replan_from",
+    "replan_rules",
+    "split_violations",
+]
+
+PAST_SHARE = 0.25  # of the time limit, at most, for the first (past-only) solve
+MIN_SOLVE_S = 1.0
+
+
+def prepare(
+    request: PlanRequest, previous: SolveResult | Plan, log: ReplanLog, as_of: dt.date
+) -> Replanning:
+    """The re-plan's inputs read together; raises ReplanInputError naming each bad field."""
+    plan = previous.plan if isinstance(previous, SolveResult) else previous
+    return read_log(request, plan, log, as_of)
+
+
+def replan_rules(rp: Replanning, extra_rules: Sequence[Rule] = ()) -> list[Rule]:
+    """The rules a re-plan solves (and a validator checks) on top of the built-in ones."""
+    return [*extra_rules, ChangeRule(rp.baseline, rp.as_of), PinRule(rp.log.pins)]
+
+
+def replan(
+    request: PlanRequest,
+    previous: SolveResult | Plan,
+    log: ReplanLog,
+    as_of: dt.date,
+    *,
+    extra_rules: Sequence[Rule] = (),
+    on_progress: Callable[[Progress], None] | None = None,
+    stop: threading.Event | None = None,
+    warm_start: bool = True,
+) -> SolveResult:
+    """Re-plan from `as_of` on, keeping the past as `log` says (see the module doc).
+
+    `warm_start=False` leaves out the previous plan as the solver's hint: the same problem
+    solved cold, which only benchmarks want.
+
+    The result's plan covers the whole calendar: past sessions as the model counted them,
+    then the new future. Validate it against `prepare(...).request` with `replan_rules`
+    (`split_violations` tells the past's own violations from the future's).
+    Raises ReplanInputError (a ValueError) when the log does not fit the plan.
+    """
+    # Imported here: importing the `solver.solve` module binds the name `solver.solve` to
+    # it, which would shadow the function for a later `from solver import solve`.
+    from solver.solve import run_model
+
+    started = time.monotonic()
+    rp = prepare(request, previous, log, as_of)
+    rules = replan_rules(rp, extra_rules)
+    options = request.options
+    reference: Reference = {}
+    if rp.as_of_day > 0:
+        found = reference_slack(
+            rp,
+            rules,
+            time_limit_s=max(PAST_SHARE * options.time_limit_s, MIN_SOLVE_S),
+            seed=options.random_seed,
+        )
+        if found is None:
+            return _undecided(rp, started)
+        if isinstance(found, str):
+            return _infeasible(rp, rules, started)
+        reference = found
+    result = SolveResult(status="infeasible")
+    # First: every broken rule repaired or left exactly as the facts left it. Should that
+    # leave no plan (the weeks ahead need a partial repair), then: never worse.
+    for exact in (True, False) if reference else (True,):
+        model = build_replan_model(rp, rules)
+        bound_slack(model, reference, exact=exact)
+        if warm_start:
+            hint_previous(model.built, rp)
+        remaining = options.time_limit_s - (time.monotonic() - started)
+        result = run_model(
+            model.built,
+            on_progress=on_progress,
+            stop=stop,
+            started=started,
+            time_limit_s=max(remaining, MIN_SOLVE_S),
+        )
+        if result.status != "infeasible":
+            break
+    if result.status == "infeasible":
+        return _infeasible(rp, rules, started, reference)
+    first_week = rp.as_of_day // 7
+    result.unmet_wishes = [w for w in result.unmet_wishes if w.week >= first_week]
+    return result
+
+
+# --- when no plan exists ----------------------------------------------------------------
+
+
+def _infeasible(
+    rp: Replanning, rules: Sequence[Rule], started: float, reference: Reference | None = None
+) -> SolveResult:
+    """No future keeps the rules given the past: say which rules collide, and where.
+
+    The explanation searches the groups after as_of's week (and the pins); the weeks the
+    facts touch keep their slack, so only what the solver decides is in question.
+    """
+    from solver.explain import ALWAYS_ON, Budget, ExplainModel, Group, find_cores
+    from solver.explain_words import describe_core
+
+    model = build_replan_model(rp, _hard(rules), explaining=True)
+    if reference:
+        bound_slack(model, reference, exact=False)
+    built = model.built
+    built.model.clear_objective()  # type: ignore[no-untyped-call]
+    literals: dict[Group, Any] = {}
+    for (rule, week), lit in model.open_groups.items():
+        if rule in ALWAYS_ON:
+            built.model.add(lit == 1)
+        else:
+            literals[Group(rule, week)] = lit
+    xm = ExplainModel(built=built, literals=literals, wanted={})
+    limit = rp.request.options.time_limit_s
+    limit = rp.request.options.time_limit_s
+    budget = Budget(max(5.0, limit - (time.monotonic() - started)))
+    _status, cores = find_cores(xm, xm.safety_groups, budget)
+    conflicts = [describe_core(core, None) for core in cores]
+    if not conflicts:
+        conflicts = [
+            Conflict(
+                rules=[],
+                dates=[rp.as_of],
+                message="No future plan keeps the rules after what happened; the search "
+                "could not tell in time which rules collide.",
+            )
+        ]
+    return SolveResult(
+        status="infeasible",
+        wall_time_s=round(time.monotonic() - started, 3),
+        stop_reason="proved infeasible",
+        conflicts=conflicts,
+        model_size=built.size(),
+    )
+
+
+def _undecided(rp: Replanning, started: float) -> SolveResult:
+    return SolveResult(
+        status="unknown",
+        wall_time_s=round(time.monotonic() - started, 3),
+        stop_reason="time limit: the weeks the log touches were not solved in time",
+    )
+
+
+def _hard(rules: Sequence[Rule]) -> list[Rule]:
+    """The hard rules among the re-plan's extras (built-in soft rules stay: they only
+    define penalties, harmless once the objective is cleared)."""
+    return [rule for rule in rules if rule.hard]
+
+
+# --- checking a re-planned plan ---------------------------------------------------------
+
+
+def split_violations(
+    rp: Replanning,
+    result: SolveResult | Plan,
+    extra_rules: Sequence[Rule] = (),
+) -> tuple[list[Violation], list[Violation]]:
+    """(the past's own violations, the re-plan's) for a re-planned plan.
+
+    The plan is validated against the re-plan calendar with the re-plan rules. A violation
+    is the past's own when the past alone causes it: validating the plan without the
+    sessions from as_of to the end of its week (the decisions the facts share a week
+    with) gives the very same violation, dated before the next week starts. Every other
+    violation is the re-plan's, and a correct re-plan has none.
+    """
+    plan = result.plan if isinstance(result, SolveResult) else result
+    if plan is None:
+        return [], []
+    rules = replan_rules(rp, extra_rules)
+    report = validate(rp.request, plan, extra_rules=rules)
+    week_end = rp.request.start_date + dt.timedelta(days=7 * (rp.as_of_day // 7 + 1))
+    trimmed = plan.model_copy(
+        update={
+            "sessions": [
+                s for s in plan.sessions if not rp.as_of <= s.date < week_end or s.kind == "race"
+            ]
+        }
+    )
+    alone = {
+        (v.rule, v.message) for v in validate(rp.request, trimmed, extra_rules=rules).violations
+    }
+    past: list[Violation] = []
+    future: list[Violation] = []
+    for violation in report.violations:
+        early = all(d < week_end for d in violation.dates) if violation.dates else False
+        if rp.as_of_day > 0 and early and (violation.rule, violation.message) in alone:
+            past.append(violation)
+        else:
+            future.append(violation)
+    return past, future
+
+
+def replan_from(
+    body: ReplanRequest,
+    *,
+    extra_rules: Sequence[Rule] = (),
+    on_progress: Callable[[Progress], None] | None = None,
+    stop: threading.Event | None = None,
+) -> SolveResult:
+    """`replan` for a checked ReplanRequest (the body of POST /v1/replan)."""
+    return replan(
+        body.request,
+        body.previous,
+        body.log,
+        body.as_of,
+        extra_rules=extra_rules,
+        on_progress=on_progress,
+        stop=stop,
+    )

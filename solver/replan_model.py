@@ -1,0 +1,394 @@
+"""The re-plan's CP-SAT model: the past fixed, slack where facts meet rules, the old plan as hint.
+
+How past facts and hard rules live together (solver/replan.py states the policy):
+
+1. The model is built with one literal per (rule, week) group (`explain=True`). Groups of
+   weeks after `as_of`'s week are switched on: hard, as in `solve`. Every linear or clause
+   constraint of a group up to `as_of`'s week gets counted slack instead (`add_slack`).
+2. A first small solve over those weeks only, with nothing new planned between `as_of` and
+   the end of its week, finds how much slack the facts force on each constraint
+   (`reference_slack`): "what the rules say about the past if the solver did nothing".
+3. In the real solve each constraint either holds or keeps exactly that slack
+   (`bound_slack`): no decision adds to (or reshapes) a violation the facts caused, and
+   every constraint the facts leave whole holds. A consequence worth knowing: R1 asks the
+   long run to be 1.25 x every other run of its week, so in a week whose long run was
+   missed the rest of the week holds a proper long run or no run at all. Constraints are
+   matched between the two models by their content
+   (variable names, coefficients, bounds), since the small model has fewer of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ortools.sat.python import cp_model
+
+from solver.model import BuiltModel, build_model
+from solver.replan_log import ReplanInputError, Replanning
+from solver.rules.base import Rule
+from solver.rules.content import CONTENT_KEY
+from solver.schemas import Plan
+from solver.timeline import UNIT, Timeline
+from solver.vars import unit_of
+
+# Slack weights in the reference solve: R1's "exactly one long run" (and its 1.25 ratio)
+# bends before the rules that forbid, so a missed long run is not crammed in.
+SLACK_WEIGHT: dict[str, int] = {"R1": 1}
+DEFAULT_SLACK_WEIGHT = 3
+NEVER_SLACK = frozenset({"PIN", "T3"})  # the athlete's pins, and one thing per slot
+
+Signature = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class SlackEntry:
+    """The slack of one past-facing constraint: its variables, content and weight.
+
+    Linear constraints keep what `bound_slack` needs to pin a violation's exact size:
+    their terms (variable index, coefficient), bounds and enforcement literals.
+    """
+
+    signature: Signature
+    variables: tuple[Any, ...]
+    weight: int
+    terms: tuple[tuple[int, int], ...] = ()
+    bounds: tuple[int, int] | None = None  # (lower, upper) of a one-interval domain
+    conditions: tuple[int, ...] = ()
+
+
+@dataclass
+class ReplanModel:
+    built: BuiltModel
+    slack: list[SlackEntry]
+    open_groups: dict[tuple[str, int | None], Any] = field(default_factory=dict)
+
+    def weighted_slack(self) -> Any:
+        return sum((e.weight * var for e in self.slack for var in e.variables), start=0)
+
+
+def last_touched_week(rp: Replanning) -> int:
+    """The last week holding facts: as_of's week (-1 when re-planning from the start)."""
+    return rp.as_of_day // 7 if rp.as_of_day > 0 else -1
+
+
+def build_replan_model(
+    rp: Replanning,
+    rules: Sequence[Rule],
+    cutoff: int | None = None,
+    *,
+    explaining: bool = False,
+) -> ReplanModel:
+    """The model with the past fixed and slack on every constraint of weeks up to as_of's.
+
+    Every other group is switched on, unless `explaining`: then they stay free for an
+    explanation to assume (solver/explain.py).
+    """
+    tl = Timeline(rp.request, cutoff_weeks=cutoff)
+    built = build_model(rp.request, rules, timeline=tl, explain=True)
+    model = built.model
+    last = last_touched_week(rp)
+    relaxed: dict[int, str] = {}
+    open_groups: dict[tuple[str, int | None], Any] = {}
+    for (rule, week), lit in built.context.group_literals.items():
+        if week is not None and week <= last and rule not in NEVER_SLACK:
+            relaxed[lit.index] = rule
+        elif explaining:
+            open_groups[(rule, week)] = lit
+            continue
+        model.add(lit == 1)
+    slack = add_slack(model, relaxed)
+    fix_past(built, rp)
+    return ReplanModel(built, slack, open_groups)
+
+
+def _name(proto: Any, literal: int) -> str:
+    index = literal if literal >= 0 else -literal - 1
+    name = str(proto.variables[index].name)
+    return name if literal >= 0 else "~" + name
+
+
+def add_slack(model: cp_model.CpModel, relaxed: dict[int, str]) -> list[SlackEntry]:
+    """Counted slack on every linear or clause constraint enforced by a relaxed group."""
+    proto = model.proto
+    targets = [
+        (i, next(relaxed[lit] for lit in c.enforcement_literal if lit in relaxed))
+        for i, c in enumerate(proto.constraints)
+        if any(lit in relaxed for lit in c.enforcement_literal)
+    ]
+    entries: list[SlackEntry] = []
+    for index, rule in targets:
+        constraint = proto.constraints[index]
+        weight = SLACK_WEIGHT.get(rule, DEFAULT_SLACK_WEIGHT)
+        kept = [lit for lit in constraint.enforcement_literal if lit not in relaxed]
+        condition = tuple(sorted(_name(proto, lit) for lit in kept))
+        if constraint.has_linear():
+            linear = constraint.linear
+            terms = tuple(
+                sorted(
+                    (_name(proto, v), c) for v, c in zip(linear.vars, linear.coeffs, strict=True)
+                )
+            )
+            domain = list(linear.domain)
+            signature: Signature = (rule, "linear", terms, tuple(domain), condition)
+            top = _linear_reach(proto, linear)
+            raw = tuple(zip(linear.vars, linear.coeffs, strict=True))
+            bounds = (domain[0], domain[1]) if len(domain) == 2 else None
+            below = model.new_int_var(0, top, f"slack_lo_{index}")
+            above = model.new_int_var(0, top, f"slack_hi_{index}")
+            linear.vars.extend([below.index, above.index])
+            linear.coeffs.extend([1, -1])
+            constraint.enforcement_literal.clear()
+            constraint.enforcement_literal.extend(kept)
+            entries.append(SlackEntry(signature, (below, above), weight, raw, bounds, tuple(kept)))
+            continue
+        if constraint.has_bool_or():
+            names = tuple(sorted(_name(proto, lit) for lit in constraint.bool_or.literals))
+            signature = (rule, "or", names, condition)
+            escape = model.new_bool_var(f"slack_or_{index}")
+            constraint.bool_or.literals.append(escape.index)
+            variables: tuple[Any, ...] = (escape,)
+        else:
+            continue  # other kinds stay enforced: the group literal is fixed true
+        constraint.enforcement_literal.clear()
+        constraint.enforcement_literal.extend(kept)
+        entries.append(SlackEntry(signature, variables, weight))
+    return entries
+
+
+def _linear_reach(proto: Any, linear: Any) -> int:
+    """How far a linear expression can be from its bounds: what its slack may need."""
+    reach = 0
+    for var, coeff in zip(linear.vars, linear.coeffs, strict=True):
+        index = var if var >= 0 else -var - 1
+        # The proto's repeated fields do not take negative indices: count from the front.
+        domain = list(proto.variables[index].domain)
+        reach += abs(coeff) * max(abs(domain[0]), abs(domain[len(domain) - 1]))
+    finite = [abs(d) for d in list(linear.domain) if abs(d) < 2**62]
+    return reach + max(finite, default=0)
+
+
+def fix_past(built: BuiltModel, rp: Replanning) -> None:
+    """Every decision before as_of becomes the logged fact; past weeks keep their labels."""
+    v, tl, model = built.vars, built.timeline, built.model
+    for (day, name), slot in tl.slots.items():
+        if day >= rp.as_of_day or slot.race is not None:
+            continue
+        fact = rp.past.get((slot.date, name))
+        if fact is not None and fact.kind in ("run", "strength") and not _holds(v, day, name, fact):
+            raise ReplanInputError(
+                [(f"log ({fact.date} {name})", "this session does not fit the calendar's slot")]
+            )
+        for run_type in v.run_types_at((day, name)):
+            done = fact is not None and fact.kind == "run" and fact.run_type == run_type
+            model.add(v.run[(day, name, run_type)] == int(done))
+            if done and fact is not None:
+                model.add(v.minutes_of_type((day, name), run_type) == fact.minutes)
+        if (day, name) in v.strength:
+            done = fact is not None and fact.kind == "strength"
+            model.add(v.strength[(day, name)] == int(done))
+            if done and fact is not None:
+                model.add(v.strength_minutes_at((day, name)) == fact.minutes)
+    weeks = {w.index: w for w in rp.previous.weeks}
+    for week, flag in v.recovery.items():
+        if 7 * (week + 1) <= rp.as_of_day and week in weeks:
+            model.add(flag == int(weeks[week].recovery))
+    _fix_past_content(built, rp)
+
+
+def _holds(v: Any, day: int, name: str, fact: Any) -> bool:
+    if fact.kind == "strength":
+        return (day, name) in v.strength
+    return (day, name, fact.run_type) in v.run
+
+
+def block_selections(built: BuiltModel, plan: Plan) -> dict[int, set[str]]:
+    """Exercise ids each strength block of the previous plan performed."""
+    content = built.context.shared.get(CONTENT_KEY)
+    if content is None:
+        return {}
+    tl = built.timeline
+    chosen: dict[int, set[str]] = {}
+    for session in plan.sessions:
+        if session.kind != "strength" or not session.exercises:
+            continue
+        day = tl.day_of(session.date)
+        if not 0 <= day < tl.num_days:
+            continue
+        block = content.block_of[tl.week_of(day)]
+        chosen.setdefault(block.index, {e.id for e in session.exercises})
+    return chosen
+
+
+def _fix_past_content(built: BuiltModel, rp: Replanning, *, all_blocks: bool = False) -> None:
+    """Blocks that ended before as_of keep the exercises the athlete did (S10 reads them);
+    with `all_blocks`, every block keeps the previous plan's exercises."""
+    content = built.context.shared.get(CONTENT_KEY)
+    if content is None:
+        return
+    for index, ids in block_selections(built, rp.previous).items():
+        block = content.blocks[index]
+        if 7 * (block.weeks[-1] + 1) > rp.as_of_day and not all_blocks:
+            continue
+        for spec in content.pool(block):
+            built.model.add(content.sel(block, spec.id) == int(spec.id in ids))
+
+
+def hint_previous(built: BuiltModel, rp: Replanning) -> None:
+    """The plan in progress as the solver's starting point, from as_of on.
+
+    It replaces any hint the rules set (the strength content hints default templates):
+    the plan in progress is the better start, and CP-SAT rejects a variable hinted twice.
+    """
+    v, tl, model = built.vars, built.timeline, built.model
+    model.clear_hints()  # type: ignore[no-untyped-call]
+    hinted: set[int] = set()
+
+    def hint(var: Any, value: int) -> None:
+        if var.index not in hinted:
+            hinted.add(var.index)
+            model.add_hint(var, value)
+
+    for (day, name), slot in tl.slots.items():
+        if day < rp.as_of_day or slot.race is not None:
+            continue
+        before = rp.baseline.get((slot.date, name))
+        for run_type in v.run_types_at((day, name)):
+            same = before is not None and before.kind == "run" and before.run_type == run_type
+            hint(v.run[(day, name, run_type)], int(same))
+            unit = unit_of(run_type, tl)
+            units = before.minutes // unit if same and before is not None else 0
+            hint(v.units[(day, name, run_type)], units)
+        if (day, name) in v.strength:
+            same = before is not None and before.kind == "strength"
+            hint(v.strength[(day, name)], int(same))
+            minutes = before.minutes if same and before is not None else 0
+            hint(v.strength_units[(day, name)], minutes // UNIT)
+    weeks = {w.index: w for w in rp.previous.weeks}
+    for week, flag in v.recovery.items():
+        if week in weeks and 7 * (week + 1) > rp.as_of_day:
+            hint(flag, int(weeks[week].recovery))
+    content = built.context.shared.get(CONTENT_KEY)
+    if content is None:
+        return
+    for index, ids in block_selections(built, rp.previous).items():
+        block = content.blocks[index]
+        if 7 * (block.weeks[-1] + 1) <= rp.as_of_day:
+            continue  # fixed already
+        for spec in content.pool(block):
+            hint(content.sel(block, spec.id), int(spec.id in ids))
+
+
+def _nothing_new_this_week(built: BuiltModel, rp: Replanning) -> None:
+    """The reference: no session planned between as_of and the end of its week, and the
+    week keeps its planned label (recovery or loading). With nothing left to choose, no
+    rule can be broken to ease another: only the facts break rules here."""
+    v, tl, model = built.vars, built.timeline, built.model
+    week = rp.as_of_day // 7
+    labels = {w.index: w.recovery for w in rp.previous.weeks}
+    if week in v.recovery and week in labels:
+        model.add(v.recovery[week] == int(labels[week]))
+    week_end = 7 * (week + 1)
+    for (day, _name, _run_type), var in v.run.items():
+        if rp.as_of_day <= day < week_end:
+            model.add(var == 0)
+    for (day, _name), var in v.strength.items():
+        if rp.as_of_day <= day < week_end:
+            model.add(var == 0)
+    del tl
+
+
+Reference = dict[Signature, list[tuple[int, ...]]]
+
+
+def reference_slack(
+    rp: Replanning,
+    rules: Sequence[Rule],
+    *,
+    time_limit_s: float,
+    seed: int,
+) -> Reference | Literal["infeasible"] | None:
+    """The slack the facts force on each past-facing constraint (see the module doc).
+
+    Solved on the weeks up to as_of's only (every rule looks back in time). "infeasible"
+    when even that has no solution (a pin against the facts, say), None when time ran out
+    first. A feasible but unproven solution still gives valid, if looser, bounds.
+    """
+    week = rp.as_of_day // 7
+    total = Timeline(rp.request).num_weeks
+    cutoff = week + 1 if week + 1 < total else None
+    # Pins are decisions too: the reference plans nothing new, pinned or not.
+    unpinned = [rule for rule in rules if rule.id != "PIN"]
+    model = build_replan_model(rp, unpinned, cutoff)
+    if not model.slack:
+        return {}
+    _nothing_new_this_week(model.built, rp)
+    # The reference keeps the plan's exercises too: nothing new means nothing new.
+    _fix_past_content(model.built, rp, all_blocks=True)
+    cp = model.built.model
+    cp.minimize(model.weighted_slack())
+    solver = cp_model.CpSolver()
+    # One worker, no presolve, no LP: with the past fixed and the rest of the week empty,
+    # almost nothing is left to decide, and presolve or the LP alone took seconds
+    # (measured on a 16-week plan re-planned at week 9).
+    solver.parameters.num_workers = 1
+    solver.parameters.cp_model_presolve = False
+    solver.parameters.linearization_level = 0
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = time_limit_s
+    code = solver.solve(cp)
+    if code == cp_model.INFEASIBLE:
+        return "infeasible"
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    reference: Reference = {}
+    for entry in model.slack:
+        values = tuple(int(solver.value(var)) for var in entry.variables)
+        reference.setdefault(entry.signature, []).append(values)
+    return reference
+
+
+def bound_slack(model: ReplanModel, reference: Reference, *, exact: bool = True) -> None:
+    """Each constraint holds, or stays exactly as broken as the facts left it (0 when
+    unmatched): a decision never changes how a rule is broken, so the validator reports
+    the same violation with or without the re-planned sessions of as_of's week.
+
+    With `exact=False` a broken constraint may also be partly repaired: never worse."""
+    left = {sig: sorted(values, reverse=True) for sig, values in reference.items()}
+    cp = model.built.model
+    for entry in model.slack:
+        matches = left.get(entry.signature)
+        allowed = matches.pop(0) if matches else (0,) * len(entry.variables)
+        for side, (var, forced) in enumerate(zip(entry.variables, allowed, strict=True)):
+            if forced == 0:
+                cp.add(var == 0)
+            elif entry.bounds is None or not exact:
+                cp.add(var <= forced)  # a clause, or a constraint with a holed domain
+            else:
+                _exactly_or_not(cp, entry, side, var, forced)
+
+
+def _exactly_or_not(
+    cp: cp_model.CpModel, entry: SlackEntry, side: int, var: Any, forced: int
+) -> None:
+    """var is 0, or exactly `forced` with the constraint broken by exactly that much."""
+    assert entry.bounds is not None
+    broken = cp.new_bool_var(f"{var.name}_as_before")
+    cp.add(var == forced).only_enforce_if(broken)
+    cp.add(var == 0).only_enforce_if(~broken)
+    for condition in entry.conditions:
+        cp.add_implication(broken, _literal(cp, condition))
+    expr = sum(
+        (coeff * cp.get_int_var_from_proto_index(index) for index, coeff in entry.terms),
+        start=0,
+    )
+    lower, upper = entry.bounds
+    target = lower - forced if side == 0 else upper + forced
+    cp.add(expr == target).only_enforce_if(broken)
+
+
+def _literal(cp: cp_model.CpModel, literal: int) -> Any:
+    if literal >= 0:
+        return cp.get_bool_var_from_proto_index(literal)
+    return ~cp.get_bool_var_from_proto_index(-literal - 1)

@@ -16,7 +16,7 @@ from api.errors import install_error_handlers
 from api.jobs import JobRunner
 from api.limits import BodySizeLimit
 from api.pool import SolvePool
-from api.routes import catalogue, health, jobs, solve, validate
+from api.routes import catalogue, explain, health, jobs, solve, validate
 from api.routes.health import _version
 from api.settings import Settings
 from api.store import JobStore
@@ -60,6 +60,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     install_error_handlers(app)
-    for module in (health, solve, jobs, validate, catalogue):
+    for module in (health, solve, jobs, validate, explain, catalogue):
         app.include_router(module.router)
     return app

@@ -180,6 +180,19 @@ class SolvePool:
             del self._running[solve_id]
         return SolveResult.model_validate_json(text), gap
 
+    async def call(self, task: str, function: Callable[[str], str], payload: str) -> str:
+        """Run `function(payload)` in a worker (the caller holds a slot): explain, replan.
+
+        Like a solve it never runs on the event loop; unlike one it reports no progress.
+        """
+        assert self._executor is not None and self._loop is not None, "pool not started"
+        try:
+            return await self._loop.run_in_executor(self._executor, function, payload)
+        except BrokenProcessPool:
+            log.error("a solver worker died during %s; restarting the pool", task)
+            self._replace_broken_executor()
+            raise WorkerCrashedError(task) from None
+
     def stop(self, solve_id: str) -> bool:
         """Ask a running solve to stop and keep its best plan; False if not running here."""
         running = self._running.get(solve_id)

@@ -8,11 +8,14 @@ pool reads the same way whatever pickling would make of the models.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from solver.schemas import PlanRequest
 
 STOP_POLL_S = 0.1
+
+Task = Callable[[str], str]  # JSON in, JSON out: what `SolvePool.call` runs
 
 
 class ProgressSink(Protocol):
@@ -35,7 +38,7 @@ def ready() -> None:
 
 def warm_up() -> None:
     """Pool initializer: load OR-tools once per worker, not on its first request."""
-    import solver.solve  # noqa: F401
+    import solver.solving  # noqa: F401
 
 
 def solve_request(
@@ -46,7 +49,7 @@ def solve_request(
     Each improving solution goes to `progress` as `(job_id, fields)`. The solver takes a
     `threading.Event`, so a thread mirrors the parent's cross-process flag into one.
     """
-    from solver.solve import Progress, relative_gap, solve
+    from solver.solving import Progress, relative_gap, solve
 
     request = PlanRequest.model_validate_json(request_json)
     local_stop = threading.Event()
@@ -80,3 +83,19 @@ def solve_request(
         finished.set()
         watcher.join()
     return result.model_dump_json(), relative_gap(result.objective, result.best_bound)
+
+
+def explain_request(request_json: str) -> str:
+    """Why the request has no plan, or which wishes must bend: an Explanation as JSON."""
+    from solver.explain import explain
+
+    request = PlanRequest.model_validate_json(request_json)
+    return explain(request, budget_s=request.options.time_limit_s).model_dump_json()
+
+
+def replan_request(body_json: str) -> str:
+    """A re-plan of a plan in progress from its log: a SolveResult as JSON."""
+    from solver.replan import replan_from
+    from solver.schemas import ReplanRequest
+
+    return replan_from(ReplanRequest.model_validate_json(body_json)).model_dump_json()

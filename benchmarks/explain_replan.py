@@ -33,7 +33,7 @@ from benchmarks.paths import INDEX_FILE, INSTANCES_DIR
 from solver.explain import explain
 from solver.replan import prepare, replan, split_violations
 from solver.schemas import AvailabilityException, LoggedSession, PlanRequest, ReplanLog, SolveResult
-from solver.solve import Progress, solve
+from solver.solving import Progress, solve
 
 REPLAN_INSTANCE = "reference-10k-16w.json"
 REPLAN_WEEK = 8  # 0-based: the re-plan starts on the first day of week 9

@@ -1,8 +1,9 @@
 """stride: multi-week training plans for runners, runs and strength, solved with CP-SAT.
 
-The library API: `solve` a PlanRequest, `validate` a plan, and add rules of your own with
-the `Rule` protocol. The solver is imported lazily so that `import solver` (and the
-validator) work without loading OR-tools.
+The library API: `solve` a PlanRequest, `validate` a plan, `explain` a calendar with no
+plan, `replan` a plan in progress, and add rules of your own with the `Rule` protocol. The
+solver is imported lazily, so that `import solver` (and the validator) work without
+loading OR-tools.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from solver.schemas import Plan, PlanRequest, SolveOptions, SolveResult, Violati
 from solver.validate import ValidationReport, validate
 
 if TYPE_CHECKING:
-    from solver.solve import Progress, solve
+    from solver.explain import explain
+    from solver.replan import replan
+    from solver.solving import Progress, solve
 
 __all__ = [
     "CheckContext",
@@ -30,17 +33,21 @@ __all__ = [
     "SolveResult",
     "ValidationReport",
     "Violation",
+    "explain",
+    "replan",
     "solve",
     "validate",
 ]
 
+_LAZY = {
+    "solve": "solver.solving",
+    "Progress": "solver.solving",
+    "explain": "solver.explain",
+    "replan": "solver.replan",
+}
+
 
 def __getattr__(name: str) -> Any:
-    if name in ("solve", "Progress"):
-        # Importing the submodule binds `solver.solve` to the module; rebind the names to
-        # the function and class so `from solver import solve` always gives the function.
-        module = importlib.import_module("solver.solve")
-        globals()["solve"] = module.solve
-        globals()["Progress"] = module.Progress
-        return globals()[name]
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'solver' has no attribute {name!r}")

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import typer
 
+from solver.cli_bench import bench_command
 from solver.cli_exercises import exercises_command
+from solver.cli_explain import explain_command
+from solver.cli_replan import replan_command
 from solver.cli_serve import serve_command
 from solver.cli_solve import solve_command
 from solver.cli_validate import validate_command
@@ -26,6 +29,9 @@ app.command("solve")(solve_command)
 app.command("validate")(validate_command)
 app.command("serve")(serve_command)
 app.command("exercises")(exercises_command)
+app.command("explain")(explain_command)
+app.command("replan")(replan_command)
+app.command("bench")(bench_command)
 
 
 def main() -> None:

@@ -24,7 +24,7 @@ SHOW_AFTER_S = 1.0  # short solves print their result without a flicker of progr
 
 
 class ProgressLike(Protocol):
-    """What the display reads from solver.solve.Progress."""
+    """What the display reads from solver.solving.Progress."""
 
     @property
     def wall_time_s(self) -> float: ...

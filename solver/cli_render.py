@@ -54,7 +54,7 @@ def week_label(index: int) -> str:
 
 def render_status(console: Console, result: SolveResult) -> None:
     # Imported here: only a solve prints a status, and the solver module loads ortools.
-    from solver.solve import relative_gap
+    from solver.solving import relative_gap
 
     style = STATUS_STYLE.get(result.status, "bold")
     parts = [

@@ -119,9 +119,7 @@ def solve_command(
         raise exit_with_input_error(error) from None
 
     # Imported here, not at the top: ortools loads slowly, and bad input should not wait.
-    # From the submodule: `from solver import solve` gives the module instead of the
-    # function when something imported `solver.solve` first.
-    from solver.solve import solve
+    from solver.solving import solve
 
     def run(on_progress: Callable[[ProgressLike], None], stop: threading.Event) -> SolveResult:
         return solve(request, on_progress=on_progress, stop=stop)

@@ -52,7 +52,7 @@ from solver.schemas import (
 from solver.validate import validate
 
 if TYPE_CHECKING:
-    from solver.solve import Progress
+    from solver.solving import Progress
 
 __all__ = [
     "CHANGE_WEIGHT",
@@ -102,9 +102,7 @@ def replan(
     (`split_violations` tells the past's own violations from the future's).
     Raises ReplanInputError (a ValueError) when the log does not fit the plan.
     """
-    # Imported here: importing the `solver.solve` module binds the name `solver.solve` to
-    # it, which would shadow the function for a later `from solver import solve`.
-    from solver.solve import run_model
+    from solver.solving import run_model  # here: replan_log users need no ortools
 
     started = time.monotonic()
     rp = prepare(request, previous, log, as_of)

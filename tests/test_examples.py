@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from solver.schemas import PlanRequest
-from solver.solve import solve
+from solver.solving import solve
 from solver.validate import validate
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

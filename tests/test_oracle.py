@@ -22,7 +22,7 @@ from solver.plan_facts import PlanFacts
 from solver.rules.base import CheckContext
 from solver.rules.registry import placement_rules
 from solver.schemas import Plan, PlanRequest, Session, WeekSummary
-from solver.solve import run_model
+from solver.solving import run_model
 from solver.timeline import MIN_RUN_MINUTES, TRAINING_RUN_TYPES, SlotInfo, Timeline
 from solver.vars import unit_of
 from solver.weights import resolve_weights, scaled

@@ -18,16 +18,13 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-# `from solver import solve` must run before `solver.solve` is imported as a module: the
-# package re-exports `solve` lazily, and a direct import of the submodule binds the
-# attribute `solver.solve` to the module for every later `from solver import solve`.
 from solver import solve, validate
 from solver.extract import extract_plan, summarise_weeks
 from solver.model import build_model
 from solver.rules.base import CheckContext, CheckOutcome, EncodeContext, PenaltyTerm, Rule
 from solver.rules.registry import RULES
 from solver.schemas import WEEKDAYS, Plan, PlanRequest, Session, SolveResult
-from solver.solve import configure, run_model
+from solver.solving import configure, run_model
 from solver.timeline import Timeline
 from solver.validate import ValidationReport
 from solver.weights import scaled

@@ -28,7 +28,7 @@ from solver.rules.base import CheckContext, CheckOutcome, EncodeContext, Penalty
 from solver.rules.content import content_vars
 from solver.rules.registry import RULES
 from solver.schemas import Plan, PlanRequest, Session
-from solver.solve import run_model, solve
+from solver.solving import run_model, solve
 from solver.timeline import Timeline
 from solver.validate import validate
 from tests.strategies import plan_requests

@@ -163,7 +163,7 @@ def solve(
         time_limit_s=max(remaining, MIN_FINAL_SOLVE_S),
     )
     if result.status == "infeasible":
-        result.conflicts = [_infeasible_summary(request, extra_rules)]
+        result.conflicts = _infeasible_conflicts(request, extra_rules)
     return result
 
 
@@ -288,15 +288,11 @@ def _obvious_blockers(tl: Timeline, rule: str, week: int, wanted: int) -> tuple[
     return found.rules, found.reason
 
 
-def _infeasible_summary(request: PlanRequest, extra_rules: Sequence[Rule]) -> Conflict:
-    """The first minimal conflict, with its sentence and suggestions (solver/explain.py).
-
-    solve() keeps one conflict here; `solver.explain.solve_conflicts(request, extra_rules)`
-    returns every disjoint conflict it finds, for a caller that wants them all.
-    """
+def _infeasible_conflicts(request: PlanRequest, extra_rules: Sequence[Rule]) -> list[Conflict]:
+    """The disjoint minimal conflicts, with sentences and suggestions (solver/explain.py)."""
     from solver.explain import solve_conflicts
 
-    conflicts = solve_conflicts(request, extra_rules, max_conflicts=1)
+    conflicts = solve_conflicts(request, extra_rules)
     if conflicts:
-        return conflicts[0]
-    return Conflict(rules=[], message="No plan keeps every safety rule on this calendar.")
+        return conflicts
+    return [Conflict(rules=[], message="No plan keeps every safety rule on this calendar.")]

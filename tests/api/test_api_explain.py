@@ -1,0 +1,77 @@
+"""`POST /v1/explain` and `POST /v1/replan` through FastAPI's TestClient."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api_requests import deterministic, infeasible_request, small_request
+from fastapi.testclient import TestClient
+
+from solver.schemas import Explanation, SolveResult
+
+
+def test_explain_names_the_colliding_rules(client: TestClient) -> None:
+    response = client.post("/v1/explain", json=infeasible_request())
+    assert response.status_code == 200
+    explanation = Explanation.model_validate(response.json())
+    assert explanation.status == "infeasible"
+    assert explanation.conflicts
+    conflict = explanation.conflicts[0]
+    # Strict wishes on a three-day week: a run or strength wish is in every conflict.
+    assert {"R10", "S1"} & set(conflict.rules)
+    assert conflict.message and conflict.dates
+
+
+def test_explain_of_a_plannable_calendar_says_so(client: TestClient) -> None:
+    response = client.post("/v1/explain", json=deterministic(small_request()))
+    assert response.status_code == 200
+    assert Explanation.model_validate(response.json()).status == "feasible"
+
+
+def test_explain_rejects_an_invalid_request_naming_the_field(client: TestClient) -> None:
+    body = small_request()
+    body["athlete"]["run_days"] = {"min": 5, "max": 2}
+    response = client.post("/v1/explain", json=body)
+    assert response.status_code == 422
+    assert "run_days" in response.text
+
+
+def test_replan_with_an_empty_log_keeps_the_future(client: TestClient) -> None:
+    request = deterministic(small_request())
+    previous = SolveResult.model_validate(client.post("/v1/solve", json=request).json())
+    assert previous.plan is not None
+    as_of = previous.plan.start_date.replace(day=previous.plan.start_date.day + 7)
+    body: dict[str, Any] = {
+        "request": request,
+        "previous": previous.model_dump(mode="json"),
+        "log": {},
+        "as_of": as_of.isoformat(),
+    }
+    response = client.post("/v1/replan", json=body)
+    assert response.status_code == 200, response.text
+    result = SolveResult.model_validate(response.json())
+    assert result.plan is not None
+    future = {
+        (s.date, s.slot, s.kind, s.run_type, s.minutes)
+        for s in result.plan.sessions
+        if s.date >= as_of
+    }
+    planned = {
+        (s.date, s.slot, s.kind, s.run_type, s.minutes)
+        for s in previous.plan.sessions
+        if s.date >= as_of
+    }
+    assert future == planned
+
+
+def test_replan_rejects_a_log_that_does_not_fit_the_plan(client: TestClient) -> None:
+    request = deterministic(small_request())
+    previous = client.post("/v1/solve", json=request).json()
+    body = {
+        "request": request,
+        "previous": previous,
+        "log": {"sessions": [{"plan_id": "no-such-session", "date": "2027-03-02"}]},
+        "as_of": "2027-03-08",
+    }
+    response = client.post("/v1/replan", json=body)
+    assert response.status_code == 422

@@ -113,8 +113,12 @@ def check_suite(
         failures += not outcome.ok
         style = "green" if outcome.ok else "red"
         table.add_row(
-            outcome.name, outcome.expected, f"[{style}]{outcome.found}[/{style}]",
-            f"{outcome.seconds:.1f}", str(outcome.violations), outcome.note,
+            outcome.name,
+            outcome.expected,
+            f"[{style}]{outcome.found}[/{style}]",
+            f"{outcome.seconds:.1f}",
+            str(outcome.violations),
+            outcome.note,
         )
         console.print(
             f"[{style}]{'ok ' if outcome.ok else 'BAD'}[/{style}] {outcome.name}: "

@@ -124,8 +124,9 @@ def measure(spec: RunSpec) -> RunRecord:
     report = validate(request, result)
     trace = [*tracer.points]
     if result.objective is not None:
-        trace.append(TracePoint(t=round(wall, 4), objective=result.objective,
-                                bound=result.best_bound))
+        trace.append(
+            TracePoint(t=round(wall, 4), objective=result.objective, bound=result.best_bound)
+        )
     proved = result.status == "infeasible" or (
         result.status == "optimal" and result.stop_reason == "proved optimal"
     )

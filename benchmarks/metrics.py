@@ -69,6 +69,9 @@ class RunRecord(BaseModel):
     variables: int | None = None
     constraints: int | None = None
     error: str = ""
+    same_run_as: str = Field(
+        default="", description="the sweep's entry at the tuned worker count is the tuned run"
+    )
     trace: list[TracePoint] = Field(default_factory=list)
 
     @property

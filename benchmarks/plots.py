@@ -11,6 +11,7 @@ import matplotlib
 matplotlib.use("Agg")  # files only: no display on CI or servers
 
 import matplotlib.pyplot as plt  # after use(): the backend must be chosen first
+from matplotlib.ticker import MaxNLocator
 
 from benchmarks.metrics import RunRecord, relative_gap
 
@@ -19,9 +20,10 @@ DPI = 120
 
 
 def _solver_configs(records: Sequence[RunRecord]) -> list[str]:
+    """Solver configurations with runs of their own (a reused sweep entry would overlap)."""
     seen: dict[str, None] = {}
     for r in records:
-        if r.is_solver:
+        if r.is_solver and not r.same_run_as:
             seen.setdefault(r.config)
     return list(seen)
 
@@ -40,6 +42,7 @@ def cactus(records: Sequence[RunRecord], path: Path) -> Path:
         ax.axvline(limit, color="grey", linestyle=":", linewidth=1)
     ax.set_xlabel("time (s, end to end)")
     ax.set_ylabel("instances proved")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title("Cactus plot: instances proved optimal or infeasible by time t")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
@@ -86,8 +89,9 @@ def gap_over_time(records: Sequence[RunRecord], path: Path) -> Path:
                 continue
             xs, ys = _gap_steps(run)
             if xs:
-                ax.step(xs, ys, where="post", linestyle=style, color=colour,
-                        label=f"{name} [{config}]")
+                ax.step(
+                    xs, ys, where="post", linestyle=style, color=colour, label=f"{name} [{config}]"
+                )
     ax.set_xlabel("time (s, end to end)")
     ax.set_ylabel("gap (%)")
     ax.set_title("Gap over time, hardest instances (solid: tuned, dashed: untuned)")

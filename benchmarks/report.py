@@ -67,14 +67,22 @@ def _git_commit() -> str:
     try:
         done = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"],
-            cwd=REPO_DIR, capture_output=True, text=True, check=False, timeout=10,
+            cwd=REPO_DIR,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=10,
         )
     except (OSError, subprocess.TimeoutExpired):
         return "no git"
     dirty = ""
     status = subprocess.run(
         ["git", "status", "--porcelain", "--untracked-files=no"],
-        cwd=REPO_DIR, capture_output=True, text=True, check=False, timeout=10,
+        cwd=REPO_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=10,
     )
     if status.stdout.strip():
         dirty = ", uncommitted changes"
@@ -120,4 +128,3 @@ def write_results(outcome: BenchOutcome) -> list[Path]:
     md.write_text(markdown, encoding="utf-8")
     files.append(md)
     return files
-

@@ -207,7 +207,11 @@ def _reused_sweep(records: Sequence[RunRecord], settings: BenchSettings) -> list
     if settings.tuned_workers not in SWEEP_WORKERS:
         return []
     name = f"{WORKERS_PREFIX}{settings.tuned_workers}"
-    return [r.model_copy(update={"config": name}) for r in records if r.config == "tuned"]
+    return [
+        r.model_copy(update={"config": name, "same_run_as": "tuned"})
+        for r in records
+        if r.config == "tuned"
+    ]
 
 
 def run_bench(

@@ -86,8 +86,7 @@ def load_suite(
         unknown = sorted(set(names) - known)
         if unknown:
             raise UnknownInstanceError(
-                f"unknown instance(s) {unknown} in the {suite} suite; "
-                f"known: {sorted(known)}"
+                f"unknown instance(s) {unknown} in the {suite} suite; known: {sorted(known)}"
             )
         chosen = [i for i in chosen if i.name in names]
     return chosen

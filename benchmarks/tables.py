@@ -59,13 +59,27 @@ def _instance_rows(records: Sequence[RunRecord]) -> list[list[str]]:
     rows: list[list[str]] = []
     for name, r in tuned.items():
         t = template.get(name)
-        rows.append([
-            name, r.family, str(r.weeks), r.status, _s(r.build_s), _s(r.first_feasible_s),
-            _s(r.best_s), _s(r.proof_s), _pct(r.final_gap), _s(r.gap_integral),
-            _s(r.area_score), _mb(r.peak_rss_mb), str(r.violations), _num(r.objective),
-            "-" if t is None else str(t.violations),
-            "-" if t is None else _num(t.objective),
-        ])
+        rows.append(
+            [
+                name,
+                r.family,
+                str(r.weeks),
+                r.status,
+                _s(r.build_s),
+                _s(r.first_feasible_s),
+                _s(r.best_s),
+                _s(r.proof_s),
+                _s(r.post_s),
+                _pct(r.final_gap),
+                _s(r.gap_integral),
+                _s(r.area_score),
+                _mb(r.peak_rss_mb),
+                str(r.violations),
+                _num(r.objective),
+                "-" if t is None else str(t.violations),
+                "-" if t is None else _num(t.objective),
+            ]
+        )
     return rows
 
 
@@ -77,18 +91,21 @@ def _config_rows(records: Sequence[RunRecord]) -> list[list[str]]:
     ranked = sorted(grouped.items(), key=lambda kv: -sum(r.area_score or 0 for r in kv[1]))
     rows: list[list[str]] = []
     for config, runs in ranked:
-        rows.append([
-            config,
-            ", ".join(sorted({str(r.workers) for r in runs})),
-            f"{sum(r.found_plan for r in runs)}/{len(runs)}",
-            f"{sum(r.proved for r in runs)}/{len(runs)}",
-            _s(median(r.first_feasible_s for r in runs if r.first_feasible_s is not None)),
-            _s(median(r.proof_s for r in runs if r.proof_s is not None)),
-            _s(sum(r.area_score or 0 for r in runs)),
-            _s(sum(r.gap_integral or 0 for r in runs)),
-            str(sum(r.violations or 0 for r in runs)),
-            str(sum(r.status == "error" for r in runs)),
-        ])
+        reused = runs[0].same_run_as
+        rows.append(
+            [
+                f"{config} (= {reused})" if reused else config,
+                ", ".join(sorted({str(r.workers) for r in runs})),
+                f"{sum(r.found_plan for r in runs)}/{len(runs)}",
+                f"{sum(r.proved for r in runs)}/{len(runs)}",
+                _s(median(r.first_feasible_s for r in runs if r.first_feasible_s is not None)),
+                _s(median(r.proof_s for r in runs if r.proof_s is not None)),
+                _s(sum(r.area_score or 0 for r in runs)),
+                _s(sum(r.gap_integral or 0 for r in runs)),
+                str(sum(r.violations or 0 for r in runs)),
+                str(sum(r.status == "error" for r in runs)),
+            ]
+        )
     return rows
 
 
@@ -115,12 +132,18 @@ def _ratio_rows(records: Sequence[RunRecord]) -> tuple[list[list[str]], str]:
             ratios.append(ratio)
         if t.first_feasible_s and u.first_feasible_s:
             first_ratios.append(u.first_feasible_s / t.first_feasible_s)
-        rows.append([
-            name,
-            ("≥ " if t_cut else "") + _s(t_time), ("≥ " if u_cut else "") + _s(u_time),
-            _s(ratio), _s(t.first_feasible_s), _s(u.first_feasible_s),
-            _s(t.area_score), _s(u.area_score),
-        ])
+        rows.append(
+            [
+                name,
+                ("≥ " if t_cut else "") + _s(t_time),
+                ("≥ " if u_cut else "") + _s(u_time),
+                _s(ratio),
+                _s(t.first_feasible_s),
+                _s(u.first_feasible_s),
+                _s(t.area_score),
+                _s(u.area_score),
+            ]
+        )
     summary = (
         f"Geometric mean of untuned / tuned time to proof: {_s(geometric_mean(ratios))} "
         f"(unproved runs count at the time limit, so ratios with ≥ are bounds); "
@@ -137,15 +160,17 @@ def _sweep_rows(records: Sequence[RunRecord]) -> tuple[list[list[str]], str]:
     rows: list[list[str]] = []
     for n in sorted(by_workers):
         runs = by_workers[n]
-        rows.append([
-            str(n),
-            f"{sum(r.proved for r in runs)}/{len(runs)}",
-            _s(median(r.proof_s for r in runs if r.proof_s is not None)),
-            _s(median(r.first_feasible_s for r in runs if r.first_feasible_s is not None)),
-            _s(sum(r.area_score or 0 for r in runs)),
-            _s(sum(r.gap_integral or 0 for r in runs)),
-            _mb(max((r.peak_rss_mb or 0 for r in runs), default=0)),
-        ])
+        rows.append(
+            [
+                str(n),
+                f"{sum(r.proved for r in runs)}/{len(runs)}",
+                _s(median(r.proof_s for r in runs if r.proof_s is not None)),
+                _s(median(r.first_feasible_s for r in runs if r.first_feasible_s is not None)),
+                _s(sum(r.area_score or 0 for r in runs)),
+                _s(sum(r.gap_integral or 0 for r in runs)),
+                _mb(max((r.peak_rss_mb or 0 for r in runs), default=0)),
+            ]
+        )
     if not by_workers:
         return rows, ""
     best = max(by_workers, key=lambda n: sum(r.area_score or 0 for r in by_workers[n]))
@@ -172,9 +197,11 @@ def results_markdown(
         "",
         "Machine: " + "; ".join(f"{k}: {v}" for k, v in machine.items()) + ".",
         "",
-        "Times are end to end (model build included) and in seconds; `gap` is the final "
-        "relative gap in %; `gap int.` is CP-SAT's gap integral; `area` is the area score "
-        "(1 = proved at once, 0 = no plan); a template objective is the validator's.",
+        "Times are end to end (model build included) and in seconds; `post` is what solve() "
+        "did after the search (reading the plan, explaining unmet wishes or infeasibility); "
+        "`gap` is the final relative gap in %; `gap int.` is CP-SAT's gap integral; `area` "
+        "is the area score (1 = proved at once, 0 = no plan); a template objective is the "
+        "validator's.",
         "",
         "## Targets",
         "",
@@ -182,16 +209,42 @@ def results_markdown(
         "## Tuned solver per instance (template baseline on the right)",
         "",
         *_table(
-            ("instance", "family", "weeks", "status", "build", "first plan", "best", "proof",
-             "gap %", "gap int.", "area", "peak MB", "violations", "objective",
-             "template violations", "template objective"),
+            (
+                "instance",
+                "family",
+                "weeks",
+                "status",
+                "build",
+                "first plan",
+                "best",
+                "proof",
+                "post",
+                "gap %",
+                "gap int.",
+                "area",
+                "peak MB",
+                "violations",
+                "objective",
+                "template violations",
+                "template objective",
+            ),
             _instance_rows(records),
         ),
         "## Configurations, ranked by area score",
         "",
         *_table(
-            ("config", "workers", "plans", "proved", "median first plan", "median proof",
-             "area (sum)", "gap int. (sum)", "violations", "errors"),
+            (
+                "config",
+                "workers",
+                "plans",
+                "proved",
+                "median first plan",
+                "median proof",
+                "area (sum)",
+                "gap int. (sum)",
+                "violations",
+                "errors",
+            ),
             _config_rows(records),
         ),
     ]
@@ -201,8 +254,16 @@ def results_markdown(
             "## Untuned (default CP-SAT parameters, no warm start) vs tuned",
             "",
             *_table(
-                ("instance", "tuned proof", "untuned proof", "ratio", "tuned first plan",
-                 "untuned first plan", "tuned area", "untuned area"),
+                (
+                    "instance",
+                    "tuned proof",
+                    "untuned proof",
+                    "ratio",
+                    "tuned first plan",
+                    "untuned first plan",
+                    "tuned area",
+                    "untuned area",
+                ),
                 ratio_rows,
             ),
             ratio_note,
@@ -214,8 +275,15 @@ def results_markdown(
             "## Worker-count sweep",
             "",
             *_table(
-                ("workers", "proved", "median proof", "median first plan", "area (sum)",
-                 "gap int. (sum)", "peak MB"),
+                (
+                    "workers",
+                    "proved",
+                    "median proof",
+                    "median first plan",
+                    "area (sum)",
+                    "gap int. (sum)",
+                    "peak MB",
+                ),
                 sweep_rows,
             ),
             sweep_note,
@@ -233,9 +301,11 @@ def results_markdown(
     ]
     failures = outcome.failures()
     lines += ["## Problems (wrong answers)", ""]
-    lines += [f"- {p}" for p in failures] if failures else [
-        "None: 0 violations, objectives recomputed, no status contradicts a known one."
-    ]
+    lines += (
+        [f"- {p}" for p in failures]
+        if failures
+        else ["None: 0 violations, objectives recomputed, no status contradicts a known one."]
+    )
     unanswered = outcome.unanswered()
     if unanswered:
         lines += ["", "## No answer within the time limit", "", *[f"- {u}" for u in unanswered]]

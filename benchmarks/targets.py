@@ -36,7 +36,8 @@ def _fmt(seconds: float | None) -> str:
 
 def _feasible_tuned(records: Sequence[RunRecord], weeks: int) -> list[RunRecord]:
     return [
-        r for r in records
+        r
+        for r in records
         if r.config == "tuned" and r.weeks == weeks and r.expected_status == "feasible"
     ]
 

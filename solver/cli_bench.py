@@ -40,9 +40,7 @@ def _names(text: str | None, option: str, allowed: tuple[str, ...] | None) -> tu
     if allowed is not None:
         unknown = [n for n in names if n not in allowed]
         if unknown:
-            raise InputError(
-                option, f"unknown name(s) {unknown}; choose from {list(allowed)}", []
-            )
+            raise InputError(option, f"unknown name(s) {unknown}; choose from {list(allowed)}", [])
     return names
 
 
@@ -124,7 +122,8 @@ def _summary(console: Console, records: list[RunRecord]) -> None:
     shown = "tuned" if any(r.config == "tuned" for r in records) else first_config
     table = Table(
         title=f"stride bench ({shown}; seconds; violations of the solver and the template)",
-        box=box.SIMPLE, pad_edge=False,
+        box=box.SIMPLE,
+        pad_edge=False,
     )
     table.add_column("instance", no_wrap=True)
     for header in ("status", "first", "proof", "viol", "tmpl"):
@@ -134,7 +133,10 @@ def _summary(console: Console, records: list[RunRecord]) -> None:
             continue
         t = template.get(r.instance)
         table.add_row(
-            r.instance, r.status, _seconds(r.first_feasible_s), _seconds(r.proof_s),
+            r.instance,
+            r.status,
+            _seconds(r.first_feasible_s),
+            _seconds(r.proof_s),
             "-" if r.violations is None else str(r.violations),
             "-" if t is None or t.violations is None else str(t.violations),
         )

@@ -53,8 +53,7 @@ def test_quick_suite_keeps_every_rule_and_known_status(quick_run: BenchOutcome) 
 
 def test_quick_run_writes_results(quick_run: BenchOutcome) -> None:
     names = {p.name for p in quick_run.files}
-    assert {"results.csv", "results.md", "traces.json", "cactus.png",
-            "gap_over_time.png"} <= names
+    assert {"results.csv", "results.md", "traces.json", "cactus.png", "gap_over_time.png"} <= names
     for path in quick_run.files:
         assert path.stat().st_size > 0
     csv_rows = (quick_run.out_dir / "results.csv").read_text().splitlines()
@@ -77,15 +76,21 @@ def test_index_matches_the_generator() -> None:
     for spec in SPECS:
         written = json.loads((INSTANCES_DIR / f"{spec.name}.json").read_text())
         assert written == build_instance(spec), spec.name
-        assert index[f"{spec.name}.json"] == spec.info().model_dump(mode="json",
-                                                                     exclude_none=True)
+        assert index[f"{spec.name}.json"] == spec.info().model_dump(mode="json", exclude_none=True)
 
 
 def test_index_covers_every_family_and_both_statuses() -> None:
     infos = read_index().values()
     families = {info.family for info in infos}
-    assert families >= {"long_horizon", "multi_race", "sparse", "injury_older",
-                        "hard_days_hard", "near_infeasible", "infeasible"}
+    assert families >= {
+        "long_horizon",
+        "multi_race",
+        "sparse",
+        "injury_older",
+        "hard_days_hard",
+        "near_infeasible",
+        "infeasible",
+    }
     assert {info.weeks for info in infos} >= {52, 104}
     assert {"feasible", "infeasible"} <= {info.expected_status for info in infos}
     for info in infos:
@@ -111,19 +116,27 @@ def test_unknown_instance_name_is_a_clear_error() -> None:
 
 def test_sweep_reuses_the_tuned_run() -> None:
     settings = BenchSettings(suite="hard", workers=8)
-    assert solver_configs(settings) == ["tuned", "untuned", "workers-1", "workers-2",
-                                        "workers-16"]
+    assert solver_configs(settings) == ["tuned", "untuned", "workers-1", "workers-2", "workers-16"]
 
 
 def _run(status: str, trace: list[TracePoint], wall: float, objective: float | None) -> RunRecord:
-    return RunRecord(instance="i", config="tuned", status=status, time_limit_s=10.0,
-                     wall_s=wall, objective=objective, trace=trace)
+    return RunRecord(
+        instance="i",
+        config="tuned",
+        status=status,
+        time_limit_s=10.0,
+        wall_s=wall,
+        objective=objective,
+        trace=trace,
+    )
 
 
 def test_primal_integral_and_area_score() -> None:
     # No plan for 2 s, then 20 % worse than the best for 3 s, then the best: 2 + 0.6 = 2.6.
-    trace = [TracePoint(t=2.0, objective=125.0, bound=50.0),
-             TracePoint(t=5.0, objective=100.0, bound=100.0)]
+    trace = [
+        TracePoint(t=2.0, objective=125.0, bound=50.0),
+        TracePoint(t=5.0, objective=100.0, bound=100.0),
+    ]
     run = _run("optimal", trace, 5.0, 100.0)
     assert primal_integral(run, 100.0) == pytest.approx(2.6)
     never = _run("unknown", [], 10.0, None)

@@ -440,10 +440,15 @@ def solve_conflicts(
     extra_rules: Sequence[Rule] = (),
     *,
     max_conflicts: int = MAX_CONFLICTS,
+    budget_s: float | None = None,
 ) -> list[Conflict]:
-    """What `solve` reports for an infeasible request: its conflicts, briefly searched
-    (within the request's time limit, at most DEFAULT_BUDGET_S)."""
-    budget = min(DEFAULT_BUDGET_S, max(5.0, request.options.time_limit_s))
+    """What `solve` reports for an infeasible request: its conflicts, searched within
+    `budget_s` (by default the request's time limit, at most DEFAULT_BUDGET_S)."""
+    budget = (
+        budget_s
+        if budget_s is not None
+        else min(DEFAULT_BUDGET_S, request.options.time_limit_s)
+    )
     _status, conflicts = conflicts_for(
         request, extra_rules, budget_s=budget, max_conflicts=max_conflicts
     )

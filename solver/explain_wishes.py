@@ -8,7 +8,6 @@ one budget per solve, after which only what the calendar shows at a glance is re
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -33,45 +32,33 @@ class WishBlockers:
     reason: str
 
 
-_cache = threading.local()
-
-# Explaining every unmet wish of a solve runs small conflict searches: they share one
-# budget per solve (a share of its time limit), after which the reason is only what the
-# calendar shows at a glance.
-WISH_BUDGET_SHARE = 0.2
-WISH_BUDGET_MAX_S = 10.0
+# The searches of one result share its models (by cutoff) and one wall-clock budget,
+# after which a reason is only what the calendar shows at a glance.
 WISH_BUDGET_EACH_S = 3.0
 
 
 @dataclass
-class _WishCache:
+class WishExplainer:
+    """Explains the unmet wishes of one result: models built once, one shared budget."""
+
     timeline: Timeline
     budget: Budget
     models: dict[int | None, ExplainModel] = field(default_factory=dict)
 
-
-def _wish_cache(timeline: Timeline) -> _WishCache:
-    """Per solve (per timeline): the explaining models by cutoff, and the shared budget."""
-    entry: _WishCache | None = getattr(_cache, "entry", None)
-    if entry is None or entry.timeline is not timeline:
-        limit = timeline.request.options.time_limit_s
-        entry = _WishCache(timeline, Budget(min(WISH_BUDGET_MAX_S, WISH_BUDGET_SHARE * limit)))
-        _cache.entry = entry
-    return entry
-
-
-def _cached_model(timeline: Timeline, cutoff: int | None) -> ExplainModel:
-    """Explaining models of one timeline, by cutoff: every unmet wish of a result shares them."""
-    models = _wish_cache(timeline).models
-    if cutoff not in models:
-        if cutoff is None:
-            models[cutoff] = build_explain_model(timeline.request, timeline=timeline)
-        else:
-            models[cutoff] = build_explain_model(timeline.request, cutoff_weeks=cutoff)
-    return models[cutoff]
+    def model(self, cutoff: int | None) -> ExplainModel:
+        if cutoff not in self.models:
+            if cutoff is None:
+                self.models[cutoff] = build_explain_model(
+                    self.timeline.request, timeline=self.timeline
+                )
+            else:
+                self.models[cutoff] = build_explain_model(
+                    self.timeline.request, cutoff_weeks=cutoff
+                )
+        return self.models[cutoff]
 
 
-def wish_blockers(timeline: Timeline, rule: str, week: int) -> WishBlockers:
+def wish_blockers(explainer: WishExplainer, rule: str, week: int) -> WishBlockers:
     """Which hard rules keep `rule`'s wish of `week` from being met (built-in rules only).
 
     The wish is made hard and set against the safety rules of its neighbourhood (the week
@@ -81,14 +68,17 @@ def wish_blockers(timeline: Timeline, rule: str, week: int) -> WishBlockers:
     is added when opening the week's free slots would let the wish be met. Once the
     solve's budget for this is spent, only a calendar too short for the wish is named.
     """
-    shared = _wish_cache(timeline).budget
+    timeline = explainer.timeline
+    shared = explainer.budget
     if shared.spent:
-        return _at_a_glance(timeline, rule, week)
+        return at_a_glance(timeline, rule, week)
     budget = Budget(min(WISH_BUDGET_EACH_S, shared.remaining))
     subject = Group(rule, week, wish=True)
     cutoff = focus_weeks(timeline, [subject])
-    near_model = _cached_model(timeline, cutoff)
-    whole = _cached_model(timeline, None)
+    near_model = explainer.model(cutoff)
+    if budget.spent:
+        return at_a_glance(timeline, rule, week)
+    whole = explainer.model(None)
     if subject not in whole.literals:
         return WishBlockers([], "")
     near = [
@@ -117,10 +107,12 @@ def wish_blockers(timeline: Timeline, rule: str, week: int) -> WishBlockers:
         if not unrelated:
             break
         others = [g for g in others if g not in unrelated]
+    if budget.spent:
+        return at_a_glance(timeline, rule, week)
     return WishBlockers([], "")
 
 
-def _at_a_glance(timeline: Timeline, rule: str, week: int) -> WishBlockers:
+def at_a_glance(timeline: Timeline, rule: str, week: int) -> WishBlockers:
     """Without a search: T2 when the week has fewer days with a slot than the wish."""
     wanted = (
         timeline.run_days_wish(week)

@@ -102,7 +102,7 @@ def replan(
     (`split_violations` tells the past's own violations from the future's).
     Raises ReplanInputError (a ValueError) when the log does not fit the plan.
     """
-    from solver.solving import run_model  # here: replan_log users need no ortools
+    from solver.solving import explain_reserve, run_model  # replan_log users need no ortools
 
     started = time.monotonic()
     rp = prepare(request, previous, log, as_of)
@@ -129,13 +129,15 @@ def replan(
         bound_slack(model, reference, exact=exact)
         if warm_start:
             hint_previous(model.built, rp)
-        remaining = options.time_limit_s - (time.monotonic() - started)
+        deadline = started + options.time_limit_s
+        remaining = deadline - explain_reserve(options.time_limit_s) - time.monotonic()
         result = run_model(
             model.built,
             on_progress=on_progress,
             stop=stop,
             started=started,
             time_limit_s=max(remaining, MIN_SOLVE_S),
+            explain_until=deadline,
         )
         if result.status != "infeasible":
             break
@@ -172,9 +174,10 @@ def _infeasible(
         else:
             literals[Group(rule, week)] = lit
     xm = ExplainModel(built=built, literals=literals, wanted={})
+    from solver.solving import EXPLAIN_FLOOR_S
+
     limit = rp.request.options.time_limit_s
-    limit = rp.request.options.time_limit_s
-    budget = Budget(max(5.0, limit - (time.monotonic() - started)))
+    budget = Budget(max(EXPLAIN_FLOOR_S, limit - (time.monotonic() - started)))
     _status, cores = find_cores(xm, xm.safety_groups, budget)
     conflicts = [describe_core(core, None) for core in cores]
     if not conflicts:

@@ -44,6 +44,12 @@ WARM_START_SHARE = 0.5  # of the time limit, at most, for the rolling-horizon wa
 CONTENT_HINT_FROM_S = 6.0
 CONTENT_HINT_SHARE = 0.85
 MIN_FINAL_SOLVE_S = 1.0
+# Explaining unmet wishes or an infeasible calendar comes out of the same time limit: the
+# search leaves this much of it (a share, capped), and the explanations take what is left,
+# never less than EXPLAIN_FLOOR_S so that a result always says something concrete.
+EXPLAIN_RESERVE_SHARE = 0.1
+EXPLAIN_RESERVE_MAX_S = 3.0
+EXPLAIN_FLOOR_S = 0.5
 LAST_PLAN_S = 2.0  # after a stop during a warm start, for reading the hinted plan back
 
 
@@ -139,6 +145,8 @@ def solve(
     """
     started = time.monotonic()
     limit = request.options.time_limit_s
+    deadline = started + limit
+    reserve = explain_reserve(limit)
     timeline = Timeline(request)
     placement = None
     if timeline.num_weeks >= WARM_START_FROM_WEEKS:
@@ -154,17 +162,32 @@ def solve(
         ).hinted
     if not hinted and placement is not None:
         apply_hint(built, placement)
-    remaining = limit - (time.monotonic() - started)
+    remaining = deadline - reserve - time.monotonic()
     result = run_model(
         built,
         on_progress=on_progress,
         stop=stop,
         started=started,
         time_limit_s=max(remaining, MIN_FINAL_SOLVE_S),
+        explain_until=deadline,
     )
-    if result.status == "infeasible":
-        result.conflicts = _infeasible_conflicts(request, extra_rules)
+    if result.status == "infeasible" and not _stopped(stop):
+        result.conflicts = _infeasible_conflicts(request, extra_rules, _explain_budget(deadline))
+        result.wall_time_s = round(time.monotonic() - started, 3)
     return result
+
+
+def explain_reserve(limit_s: float) -> float:
+    """What the search leaves of a time limit for explaining the result."""
+    return min(EXPLAIN_RESERVE_MAX_S, EXPLAIN_RESERVE_SHARE * limit_s)
+
+
+def _stopped(stop: threading.Event | None) -> bool:
+    return stop is not None and stop.is_set()
+
+
+def _explain_budget(deadline: float) -> float:
+    return max(deadline - time.monotonic(), EXPLAIN_FLOOR_S)
 
 
 def run_model(
@@ -174,8 +197,14 @@ def run_model(
     stop: threading.Event | None = None,
     started: float | None = None,
     time_limit_s: float | None = None,
+    explain_until: float | None = None,
 ) -> SolveResult:
-    """Solve a built model with the request's options and read the result off it."""
+    """Solve a built model with the request's options and read the result off it.
+
+    Unmet wishes are explained by search until `explain_until` (a `time.monotonic()`
+    deadline, given at least EXPLAIN_FLOOR_S); without it, only by what the calendar
+    shows at a glance.
+    """
     request = built.timeline.request
     started = time.monotonic() if started is None else started
     solver = cp_model.CpSolver()
@@ -200,6 +229,9 @@ def run_model(
     )
     if status in ("optimal", "feasible"):
         _fill_solution(result, built, solver)
+        if result.unmet_wishes and explain_until is not None and not _stopped(stop):
+            _explain_unmet_wishes(result, built.timeline, _explain_budget(explain_until))
+            result.wall_time_s = round(time.monotonic() - started, 3)
     return result
 
 
@@ -256,43 +288,56 @@ def _fill_solution(result: SolveResult, built: BuiltModel, solver: cp_model.CpSo
 
 
 def _unmet_wish(tl: Timeline, rule: str, week: int, wanted: int, short: int) -> UnmetWish:
-    start = tl.weeks[week].start
-    planned = max(0, wanted - short)
-    what = ("run" if rule == "R10" else "strength session") + ("" if planned == 1 else "s")
-    blocked_by, reason = _obvious_blockers(tl, rule, week, wanted)
-    message = (
-        f"Week {week + 1} (from {start}): {planned} {what} instead of {wanted}"
-        + (f" — {reason}" if reason else "")
-        + "."
-    )
+    """The wish as planned, with what the calendar shows at a glance as the reason."""
+    from solver.explain_wishes import at_a_glance
+
+    found = at_a_glance(tl, rule, week)
     return UnmetWish(
         week=week,
         rule=rule,
         wanted=wanted,
-        planned=planned,
-        blocked_by=blocked_by,
-        message=message,
+        planned=max(0, wanted - short),
+        blocked_by=found.rules,
+        message=_wish_message(tl, rule, week, wanted, short, found.reason),
     )
 
 
-def _obvious_blockers(tl: Timeline, rule: str, week: int, wanted: int) -> tuple[list[str], str]:
-    """The hard rules that stood in the way of the week's wish, and why, in words.
+def _wish_message(
+    tl: Timeline, rule: str, week: int, wanted: int, short: int, reason: str
+) -> str:
+    planned = max(0, wanted - short)
+    what = ("run" if rule == "R10" else "strength session") + ("" if planned == 1 else "s")
+    start = tl.weeks[week].start
+    return (
+        f"Week {week + 1} (from {start}): {planned} {what} instead of {wanted}"
+        + (f" — {reason}" if reason else "")
+        + "."
+    )
 
-    Found like a conflict, with this week's wish made hard, in the week's neighbourhood
-    first (solver/explain_wishes.py). `wanted` is implied by the wish's own group.
-    """
-    del wanted
-    from solver.explain_wishes import wish_blockers
 
-    found = wish_blockers(tl, rule, week)
-    return found.rules, found.reason
+def _explain_unmet_wishes(result: SolveResult, tl: Timeline, budget_s: float) -> None:
+    """Which hard rules stood in the way of each unmet wish, found like a conflict with the
+    wish made hard (solver/explain_wishes.py); all wishes share `budget_s`."""
+    from solver.explain import Budget
+    from solver.explain_wishes import WishExplainer, wish_blockers
+
+    explainer = WishExplainer(tl, Budget(budget_s))
+    for wish in result.unmet_wishes:
+        found = wish_blockers(explainer, wish.rule, wish.week)
+        if not found.rules and wish.blocked_by:
+            continue  # the search ran out; keep what the calendar shows
+        wish.blocked_by = found.rules
+        short = wish.wanted - wish.planned
+        wish.message = _wish_message(tl, wish.rule, wish.week, wish.wanted, short, found.reason)
 
 
-def _infeasible_conflicts(request: PlanRequest, extra_rules: Sequence[Rule]) -> list[Conflict]:
+def _infeasible_conflicts(
+    request: PlanRequest, extra_rules: Sequence[Rule], budget_s: float
+) -> list[Conflict]:
     """The disjoint minimal conflicts, with sentences and suggestions (solver/explain.py)."""
     from solver.explain import solve_conflicts
 
-    conflicts = solve_conflicts(request, extra_rules)
+    conflicts = solve_conflicts(request, extra_rules, budget_s=budget_s)
     if conflicts:
         return conflicts
     return [Conflict(rules=[], message="No plan keeps every safety rule on this calendar.")]

@@ -35,7 +35,7 @@ from solver.schemas import SolveOptions
 
 ConfigGroup = Literal["tuned", "untuned", "sweep", "template"]
 CONFIG_GROUPS: tuple[ConfigGroup, ...] = ("tuned", "untuned", "sweep", "template")
-SWEEP_WORKERS: tuple[int, ...] = (1, 2, 8, 16)
+SWEEP_WORKERS: tuple[int, ...] = (1, 2, 4, 8, 16)
 DEFAULT_CONFIGS: dict[SuiteName, tuple[ConfigGroup, ...]] = {
     "quick": ("tuned", "template"),
     "hard": CONFIG_GROUPS,

@@ -127,6 +127,7 @@ def _solver(built: BuiltModel, budget_s: float) -> cp_model.CpSolver:
     solver.parameters.num_workers = options.num_workers
     solver.parameters.random_seed = options.random_seed
     solver.parameters.max_time_in_seconds = max(budget_s, MIN_STEP_S)
+    solver.parameters.cp_model_probing_level = 0  # as in the final solve (solving.py)
     if options.deterministic_time is not None:
         solver.parameters.max_deterministic_time = options.deterministic_time / 4
     return solver

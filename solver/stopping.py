@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -38,3 +39,43 @@ def _watch(solver: cp_model.CpSolver, stop: threading.Event, done: threading.Eve
         if stop.wait(STOP_POLL_S):
             solver.stop_search()
             done.wait(STOP_POLL_S)
+
+
+class _Improvements(cp_model.CpSolverSolutionCallback):
+    """Remembers when the search last found a better plan."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last: float | None = None
+
+    def on_solution_callback(self) -> None:
+        self.last = time.monotonic()
+
+
+def solve_until_stalled(
+    solver: cp_model.CpSolver,
+    model: cp_model.CpModel,
+    stop: threading.Event | None,
+    stall_s: float,
+) -> cp_model.CpSolverStatus:
+    """Like `solve_stoppable`, and also ended once a plan exists and `stall_s` has passed
+    without a better one: for warm-start stages, whose bound is too weak for a gap limit
+    to end them (a proof there takes longer than the stage is worth)."""
+    own = threading.Event()
+    improvements = _Improvements()
+
+    def watch() -> None:
+        while not own.wait(STOP_POLL_S):
+            last = improvements.last
+            if (stop is not None and stop.is_set()) or (
+                last is not None and time.monotonic() - last >= stall_s
+            ):
+                solver.stop_search()
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        return solver.solve(model, improvements)
+    finally:
+        own.set()
+        watcher.join()

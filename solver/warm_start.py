@@ -21,7 +21,7 @@ from solver.model import BuiltModel, build_model
 from solver.rules.base import Rule
 from solver.rules.registry import placement_rules
 from solver.schemas import PlanRequest
-from solver.stopping import solve_stoppable
+from solver.stopping import solve_stoppable, solve_until_stalled
 from solver.timeline import Timeline
 
 Hint = dict[str, int]
@@ -30,6 +30,9 @@ WARM_START_FROM_WEEKS = 17  # shorter calendars find a first plan in about a sec
 STEP_WEEKS = 6
 LOOKAHEAD_WEEKS = 4
 MIN_WINDOW_TIME_S = 1.0
+# A window ends once this long passes without a better plan: its bound is too weak for the
+# gap limit to end it, and its plan only seeds the full solve.
+WINDOW_STALL_S = 0.4
 
 
 @dataclass(frozen=True)
@@ -72,15 +75,15 @@ def rolling_hint(
     fixed_weeks = 0
     cutoff = min(total, STEP_WEEKS + LOOKAHEAD_WEEKS)
     windows = 0
-    planned = 1 + math.ceil(max(0, total - cutoff) / STEP_WEEKS)
-    # Each window gets its share of the budget, with room for one retry in three; a window
-    # that finds nothing is retried with twice the time while the budget lasts.
-    window_time = max(MIN_WINDOW_TIME_S, budget_s / (1.3 * planned))
-    attempt_time = window_time
+    retry = 1.0
     while True:
         remaining = budget_s - (time.monotonic() - started)
         if remaining <= 0:
             return WarmStartReport(None, windows, time.monotonic() - started)
+        # Each window gets its share of what is left, with room for one retry in three; a
+        # window that finds nothing is retried with twice the time while the budget lasts.
+        left = 1 + math.ceil(max(0, total - cutoff) / STEP_WEEKS)
+        attempt_time = retry * max(MIN_WINDOW_TIME_S, remaining / (1.3 * left))
         # Windows place sessions only: exercise content is chosen once the whole placement
         # is known (solver/content_warm_start.py), which is far quicker than in every window.
         built = build_model(
@@ -101,9 +104,13 @@ def rolling_hint(
         solver.parameters.max_time_in_seconds = min(remaining, attempt_time)
         solver.parameters.catch_sigint_signal = False
         solver.parameters.relative_gap_limit = 0.02
+        # Probing costs more than it gives on a window: it doubles the time to a first plan.
+        solver.parameters.cp_model_probing_level = 0
         if options.deterministic_time is not None:
             solver.parameters.max_deterministic_time = options.deterministic_time / 8
-        status = solve_stoppable(solver, built.model, stop)
+            status = solve_stoppable(solver, built.model, stop)
+        else:
+            status = solve_until_stalled(solver, built.model, stop, WINDOW_STALL_S)
         if stop is not None and stop.is_set():
             return WarmStartReport(None, windows, time.monotonic() - started)
         windows += 1
@@ -114,11 +121,11 @@ def rolling_hint(
                 return WarmStartReport(values, windows, time.monotonic() - started)
             fixed_weeks = cutoff - LOOKAHEAD_WEEKS
             cutoff = min(total, cutoff + STEP_WEEKS)
-            attempt_time = window_time
+            retry = 1.0
         elif status == cp_model.INFEASIBLE and fixed_weeks > 0:
             # The fixed weeks led into a dead end: free one more step of them and retry.
             fixed_weeks = max(0, fixed_weeks - STEP_WEEKS)
         elif status == cp_model.INFEASIBLE:
             return WarmStartReport(None, windows, time.monotonic() - started)
         else:
-            attempt_time *= 2  # out of time before any plan: try again with longer
+            retry *= 2  # out of time before any plan: try again with longer

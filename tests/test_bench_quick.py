@@ -116,7 +116,14 @@ def test_unknown_instance_name_is_a_clear_error() -> None:
 
 def test_sweep_reuses_the_tuned_run() -> None:
     settings = BenchSettings(suite="hard", workers=8)
-    assert solver_configs(settings) == ["tuned", "untuned", "workers-1", "workers-2", "workers-16"]
+    assert solver_configs(settings) == [
+        "tuned",
+        "untuned",
+        "workers-1",
+        "workers-2",
+        "workers-4",
+        "workers-16",
+    ]
 
 
 def _run(status: str, trace: list[TracePoint], wall: float, objective: float | None) -> RunRecord:

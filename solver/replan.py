@@ -16,7 +16,8 @@
   plan does it allow partial repairs ("never worse"). A missed long run is therefore
   never crammed into a day where it would break R2, R4 or R11.
 - **The future changes as little as possible**: the soft rule CHANGE (solver/replan_rules.py,
-  weight `CHANGE_WEIGHT` per changed slot) and the previous plan as the solver's hint.
+  weight `CHANGE_WEIGHT` per changed slot) and the previous plan as the solver's hint,
+  first repaired near `as_of` with the weeks after that kept (solver/replan_repair.py).
 - **Pins** (PIN, hard): a session forced onto a date or slot, or forbidden there.
 
 Weeks after `as_of`'s week are planned under every hard rule, exactly as `solve` would.
@@ -38,6 +39,7 @@ from solver.replan_model import (
     hint_previous,
     reference_slack,
 )
+from solver.replan_repair import repair_hint
 from solver.replan_rules import CHANGE_WEIGHT, ChangeRule, PinRule
 from solver.rules.base import Rule
 from solver.schemas import (
@@ -65,6 +67,7 @@ __all__ = [
 ]
 
 PAST_SHARE = 0.25  # of the time limit, at most, for the first (past-only) solve
+REPAIR_SHARE = 0.3  # of what is left, at most, for repairing the plan in progress
 MIN_SOLVE_S = 1.0
 
 
@@ -102,7 +105,8 @@ def replan(
     (`split_violations` tells the past's own violations from the future's).
     Raises ReplanInputError (a ValueError) when the log does not fit the plan.
     """
-    from solver.solving import explain_reserve, run_model  # replan_log users need no ortools
+    # Here: replan_log users need no ortools.
+    from solver.solving import explain_reserve, first_plan, run_model
 
     started = time.monotonic()
     rp = prepare(request, previous, log, as_of)
@@ -129,6 +133,11 @@ def replan(
         bound_slack(model, reference, exact=exact)
         if warm_start:
             hint_previous(model.built, rp)
+            budget = REPAIR_SHARE * (options.time_limit_s - (time.monotonic() - started))
+            repaired = repair_hint(model.built, rp, budget_s=budget, stop=stop)
+            if repaired is not None and on_progress is not None:
+                # A whole plan exists from here on: a stop now returns it (run_model).
+                on_progress(first_plan(started, repaired.objective))
         deadline = started + options.time_limit_s
         remaining = deadline - explain_reserve(options.time_limit_s) - time.monotonic()
         result = run_model(

@@ -37,6 +37,7 @@ from solver.vars import unit_of
 # bends before the rules that forbid, so a missed long run is not crammed in.
 SLACK_WEIGHT: dict[str, int] = {"R1": 1}
 DEFAULT_SLACK_WEIGHT = 3
+ZERO_SLACK_TIME_S = 0.5  # for the quick check that the facts break no rule
 NEVER_SLACK = frozenset({"PIN", "T3"})  # the athlete's pins, and one thing per slot
 
 Signature = tuple[Any, ...]
@@ -302,6 +303,21 @@ def _nothing_new_this_week(built: BuiltModel, rp: Replanning) -> None:
 Reference = dict[Signature, list[tuple[int, ...]]]
 
 
+def reference_model(rp: Replanning, rules: Sequence[Rule]) -> ReplanModel:
+    """The weeks up to as_of's, the past as logged and nothing new planned after as_of."""
+    week = rp.as_of_day // 7
+    total = Timeline(rp.request).num_weeks
+    cutoff = week + 1 if week + 1 < total else None
+    # Pins are decisions too: the reference plans nothing new, pinned or not.
+    unpinned = [rule for rule in rules if rule.id != "PIN"]
+    model = build_replan_model(rp, unpinned, cutoff)
+    if model.slack:
+        _nothing_new_this_week(model.built, rp)
+        # The reference keeps the plan's exercises too: nothing new means nothing new.
+        _fix_past_content(model.built, rp, all_blocks=True)
+    return model
+
+
 def reference_slack(
     rp: Replanning,
     rules: Sequence[Rule],
@@ -315,18 +331,16 @@ def reference_slack(
     when even that has no solution (a pin against the facts, say), None when time ran out
     first. A feasible but unproven solution still gives valid, if looser, bounds.
     """
-    week = rp.as_of_day // 7
-    total = Timeline(rp.request).num_weeks
-    cutoff = week + 1 if week + 1 < total else None
-    # Pins are decisions too: the reference plans nothing new, pinned or not.
-    unpinned = [rule for rule in rules if rule.id != "PIN"]
-    model = build_replan_model(rp, unpinned, cutoff)
+    model = reference_model(rp, rules)
     if not model.slack:
         return {}
-    _nothing_new_this_week(model.built, rp)
-    # The reference keeps the plan's exercises too: nothing new means nothing new.
-    _fix_past_content(model.built, rp, all_blocks=True)
     cp = model.built.model
+    if _facts_break_nothing(model, time_limit_s, seed):
+        # The common case, proved at once: the reference is no slack anywhere.
+        zeros: Reference = {}
+        for entry in model.slack:
+            zeros.setdefault(entry.signature, []).append((0,) * len(entry.variables))
+        return zeros
     cp.minimize(model.weighted_slack())
     solver = cp_model.CpSolver()
     # One worker, no presolve, no LP: with the past fixed and the rest of the week empty,
@@ -347,6 +361,23 @@ def reference_slack(
         values = tuple(int(solver.value(var)) for var in entry.variables)
         reference.setdefault(entry.signature, []).append(values)
     return reference
+
+
+def _facts_break_nothing(model: ReplanModel, time_limit_s: float, seed: int) -> bool:
+    """Whether the reference has a solution without any slack (a quick feasibility solve:
+    slack is never negative, so such a solution is the minimum)."""
+    zero = model.built.model.clone()
+    zero.clear_objective()  # type: ignore[no-untyped-call]
+    for entry in model.slack:
+        for var in entry.variables:
+            zero.add(zero.get_int_var_from_proto_index(var.index) == 0)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.cp_model_presolve = False
+    solver.parameters.linearization_level = 0
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = min(time_limit_s, ZERO_SLACK_TIME_S)
+    return solver.solve(zero) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
 def bound_slack(model: ReplanModel, reference: Reference, *, exact: bool = True) -> None:

@@ -68,6 +68,17 @@ class Progress:
 ProgressCallback = Callable[[Progress], None]
 
 
+def first_plan(started: float, objective: float) -> Progress:
+    """The progress report of a plan found by a stage before the main search."""
+    return Progress(
+        wall_time_s=time.monotonic() - started,
+        objective=objective,
+        best_bound=None,
+        gap=None,
+        solutions=1,
+    )
+
+
 def relative_gap(objective: float | None, bound: float | None) -> float | None:
     if objective is None or bound is None:
         return None

@@ -1,0 +1,98 @@
+"""A complete first plan for a re-plan: the plan in progress, repaired near `as_of`.
+
+The previous plan is hinted (replan_model.hint_previous), but after a real log it is
+rarely a plan any more: a missed run lowers next week's R5 reference, a long run run long
+moves R11's cap, travel removes slots. CP-SAT drops a hint it cannot complete, and then
+searches as if cold. Most of the repair is near `as_of`, and CHANGE (a penalty per changed
+session) keeps the rest where it was, so a small search finds it:
+
+1. keep every decision from `as_of`'s week + `free` weeks on as the previous plan has it,
+   and solve the rest (`free` = 2, then 4, then everything);
+2. hint every variable of the full model with the first repaired plan found, which the
+   full search starts from and improves (it may still change any week).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from solver.model import BuiltModel
+from solver.replan_log import Replanning
+from solver.stopping import solve_until_stalled
+from solver.warm_start import decision_vars
+
+FREE_WEEKS = (2, 4)  # weeks after as_of's week that the repair may change, in turn
+REPAIR_STALL_S = 0.3  # a repair ends once this passes without a better plan
+
+
+@dataclass(frozen=True)
+class Repair:
+    free_weeks: int  # weeks after as_of's week the repair was free to change
+    objective: float  # the repaired plan's objective (the full model's, as hinted)
+
+
+def repair_hint(
+    built: BuiltModel,
+    rp: Replanning,
+    *,
+    budget_s: float,
+    stop: threading.Event | None = None,
+) -> Repair | None:
+    """Replace `built`'s hint with a whole repaired plan, or None when no repair was
+    found within `budget_s` (the previous plan stays the hint)."""
+    started = time.monotonic()
+    proto = built.model.proto
+    hinted = dict(zip(proto.solution_hint.vars, proto.solution_hint.values, strict=True))
+    if not hinted:
+        return None
+    first_week = rp.as_of_day // 7
+    for free in FREE_WEEKS:
+        remaining = budget_s - (time.monotonic() - started)
+        if remaining <= 0 or (stop is not None and stop.is_set()):
+            return None
+        if first_week + 1 + free >= built.timeline.num_weeks:
+            return None  # nothing would stay fixed: the full search is the repair
+        found = _repaired(built, hinted, 7 * (first_week + 1 + free), remaining, stop)
+        if found is not None:
+            values, objective = found
+            built.model.clear_hints()  # type: ignore[no-untyped-call]  # the plan replaces them
+            for index, value in enumerate(values):
+                built.model.add_hint(built.model.get_int_var_from_proto_index(index), value)
+            return Repair(free, objective)
+    return None
+
+
+def _repaired(
+    built: BuiltModel,
+    hinted: dict[int, int],
+    keep_from_day: int,
+    budget_s: float,
+    stop: threading.Event | None,
+) -> tuple[list[int], float] | None:
+    """Every variable's value in a plan keeping the hinted decisions from `keep_from_day`,
+    and the plan's objective."""
+    model = built.model.clone()
+    for day, var in decision_vars(built):
+        if day >= keep_from_day and var.index in hinted:
+            model.add(model.get_int_var_from_proto_index(var.index) == hinted[var.index])
+    options = built.timeline.request.options
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = options.num_workers
+    solver.parameters.random_seed = options.random_seed
+    solver.parameters.max_time_in_seconds = budget_s
+    solver.parameters.catch_sigint_signal = False
+    solver.parameters.cp_model_probing_level = 0  # as in the final solve (solving.py)
+    if options.deterministic_time is not None:
+        solver.parameters.max_deterministic_time = options.deterministic_time / 4
+        status = solver.solve(model)
+    else:
+        status = solve_until_stalled(solver, model, stop, REPAIR_STALL_S)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    count = len(model.proto.variables)
+    values = [int(solver.value(model.get_int_var_from_proto_index(i))) for i in range(count)]
+    return values, solver.objective_value / 100  # weights are kept to hundredths

@@ -1,0 +1,118 @@
+"""The re-plan's first plan: the plan in progress repaired near as_of (solver/replan_repair.py),
+and the quick check that the logged facts break no rule (solver/replan_model.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from typing import Any
+
+import pytest
+from ortools.sat.python import cp_model
+
+from solver import replan_model, solve
+from solver.replan import prepare, replan, replan_rules
+from solver.replan_model import (
+    bound_slack,
+    build_replan_model,
+    hint_previous,
+    reference_slack,
+)
+from solver.replan_repair import repair_hint
+from solver.schemas import AvailabilityException, PlanRequest, ReplanLog, SolveResult
+from solver.warm_start import decision_vars
+from tests.test_replan import SLOTS, START, assert_clean, plan_request
+
+WEEKS = 9
+
+
+@cache
+def planned() -> tuple[PlanRequest, SolveResult]:
+    end = START + dt.timedelta(days=7 * WEEKS - 1)
+    weekly = {day: slots for day, slots in SLOTS.items() if day != "sun"}
+    request = plan_request(end_date=end.isoformat(), availability={"weekly": weekly})
+    result = solve(request)
+    assert result.plan is not None
+    return request, result
+
+
+def travel_log(previous: SolveResult, as_of: dt.date) -> ReplanLog:
+    """Two days away next week, on days with planned sessions: the plan in progress is no
+    longer a plan, and the repair has to move those sessions."""
+    assert previous.plan is not None
+    ahead = sorted({s.date for s in previous.plan.sessions if as_of + dt.timedelta(7) <= s.date})[
+        :2
+    ]
+    return ReplanLog(unavailable=[AvailabilityException(date=d, slot="all") for d in ahead])
+
+
+def test_repair_changes_only_the_weeks_near_as_of() -> None:
+    request, previous = planned()
+    as_of = START + dt.timedelta(days=14)
+    rp = prepare(request, previous, travel_log(previous, as_of), as_of)
+    rules = replan_rules(rp)
+    reference = reference_slack(rp, rules, time_limit_s=10, seed=1)
+    assert isinstance(reference, dict)
+    model = build_replan_model(rp, rules)
+    bound_slack(model, reference)
+    hint_previous(model.built, rp)
+    before = dict(
+        zip(
+            model.built.model.proto.solution_hint.vars,
+            model.built.model.proto.solution_hint.values,
+            strict=True,
+        )
+    )
+    repaired = repair_hint(model.built, rp, budget_s=10)
+    assert repaired is not None
+    # The hint is now a whole plan of the model, and CP-SAT finds it at once.
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    assert solver.solve(model.built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    assert abs(solver.objective_value / 100 - repaired.objective) < 1e-6
+    keep_from = 7 * (rp.as_of_day // 7 + 1 + repaired.free_weeks)
+    kept = [var for day, var in decision_vars(model.built) if day >= keep_from]
+    assert kept, "the calendar is long enough for some weeks to stay as planned"
+    for var in kept:
+        if var.index in before:
+            assert solver.value(var) == before[var.index], var.name
+
+
+def test_repaired_replan_is_clean_and_no_worse_than_cold() -> None:
+    request, previous = planned()
+    as_of = START + dt.timedelta(days=14)
+    log = travel_log(previous, as_of)
+    warm = replan(request, previous, log, as_of)
+    cold = replan(request, previous, log, as_of, warm_start=False)
+    assert_clean(request, previous, log, as_of, warm)
+    assert warm.status == cold.status == "optimal"
+    assert warm.objective == cold.objective
+
+
+def test_no_slack_shortcut_agrees_with_the_minimisation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whenever the quick check finds that the facts break nothing, its all-zero reference
+    is what minimising the slack gives; where they do break something, it stands aside."""
+    request, previous = planned()
+    for week in range(1, WEEKS - 1):
+        # Sunday has no slot in this calendar: as of a Sunday, nothing planned is missing.
+        as_of = START + dt.timedelta(days=7 * week + 6)
+        rp = prepare(request, previous, ReplanLog(), as_of)
+        rules = replan_rules(rp)
+        assert replan_model._facts_break_nothing(build_reference(rp, rules), 10, 1)
+        fast = reference_slack(rp, rules, time_limit_s=10, seed=1)
+        monkeypatch.setattr(replan_model, "_facts_break_nothing", lambda *a: False)
+        slow = reference_slack(rp, rules, time_limit_s=10, seed=1)
+        monkeypatch.undo()
+        assert isinstance(fast, dict) and isinstance(slow, dict)
+        assert {k: sorted(v) for k, v in fast.items()} == {k: sorted(v) for k, v in slow.items()}
+    # As of a Monday, the week's long run is still to come and the reference lacks it.
+    as_of = START + dt.timedelta(days=14)
+    rp = prepare(request, previous, ReplanLog(), as_of)
+    rules = replan_rules(rp)
+    assert not replan_model._facts_break_nothing(build_reference(rp, rules), 10, 1)
+
+
+def build_reference(rp: Any, rules: Any) -> Any:
+    """The reference model as `reference_slack` builds it, without its solve."""
+    return replan_model.reference_model(rp, rules)

@@ -41,6 +41,7 @@ class ContentHintReport:
     placement_objective: float | None
     seconds: float
     fixed: str  # what step 2 kept fixed: "placement", "runs" or "" (no hint)
+    objective: float | None = None  # the hinted plan's, in the full model's terms
 
 
 def _placement_names(built: BuiltModel, *, with_strength: bool) -> set[str]:
@@ -89,12 +90,14 @@ def complete_hint(
         remaining = budget_s - (time.monotonic() - started)
         if remaining < MIN_STEP_S or (stop is not None and stop.is_set()):
             break
-        values = _content_for(built, placement, with_strength, remaining, stop)
-        if values is not None:
+        content = _content_for(built, placement, with_strength, remaining, stop)
+        if content is not None:
+            values, plan_objective = content
             built.model.clear_hints()  # type: ignore[no-untyped-call]  # the plan replaces them
             for index, value in enumerate(values):
                 built.model.add_hint(built.model.get_int_var_from_proto_index(index), value)
-            return ContentHintReport(True, objective, time.monotonic() - started, label)
+            seconds = time.monotonic() - started
+            return ContentHintReport(True, objective, seconds, label, plan_objective)
     return ContentHintReport(False, objective, time.monotonic() - started, "")
 
 
@@ -104,8 +107,9 @@ def _content_for(
     with_strength: bool,
     budget_s: float,
     stop: threading.Event | None = None,
-) -> list[int] | None:
-    """Step 2: every variable's value in a plan keeping `placement`, or None."""
+) -> tuple[list[int], float] | None:
+    """Step 2: every variable's value in a plan keeping `placement` and the plan's
+    objective, or None."""
     model = built.model.clone()
     fixed = _placement_names(built, with_strength=with_strength)
     for _day, var in decision_vars(built):
@@ -118,7 +122,8 @@ def _content_for(
     if solve_stoppable(solver, model, stop) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     count = len(model.proto.variables)
-    return [int(solver.value(model.get_int_var_from_proto_index(i))) for i in range(count)]
+    values = [int(solver.value(model.get_int_var_from_proto_index(i))) for i in range(count)]
+    return values, solver.objective_value / 100  # weights are kept to hundredths
 
 
 def _solver(built: BuiltModel, budget_s: float) -> cp_model.CpSolver:

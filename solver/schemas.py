@@ -239,11 +239,11 @@ class SolveOptions(StrictModel):
         "random_seed the same request gives the same plan on every run.",
     )
     num_workers: int = Field(
-        default=8,
+        default=4,
         ge=1,
         le=32,
-        description="CP-SAT workers. The count picks the portfolio of subsolvers, so 8 "
-        "helps even on 2 cores (see benchmarks).",
+        description="CP-SAT workers. The count picks the portfolio of subsolvers as well "
+        "as the threads; 4 gave the best plans on a 2-core machine (benchmarks/README.md).",
     )
     random_seed: int = Field(default=0, ge=0, le=2**31 - 1, description="CP-SAT seed.")
     strict_preferences: bool = Field(

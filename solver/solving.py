@@ -179,9 +179,13 @@ def solve(
     # 16-week plans in 10 s than the staged hint does (benchmarks/README.md, "Tuning").
     if placement is not None and built.vars.strength and limit >= CONTENT_HINT_FROM_S:
         budget = CONTENT_HINT_SHARE * (limit - (time.monotonic() - started))
-        hinted = complete_hint(
+        report = complete_hint(
             built, extra_rules, budget_s=budget, placement=placement, stop=stop
-        ).hinted
+        )
+        hinted = report.hinted
+        if report.objective is not None and on_progress is not None:
+            # A whole plan exists from here on: a stop now returns it (run_model).
+            on_progress(first_plan(started, report.objective))
     if not hinted and placement is not None:
         apply_hint(built, placement)
     remaining = deadline - reserve - time.monotonic()

@@ -1,7 +1,7 @@
 """Acceptance: every example request parses, solves to a plan, and that plan passes every rule.
 
 The examples are what the README shows a new user, so each must stay realistic (start dates
-in 2027, a solver budget of at most 20 s, or 60 s for a year-long season, 8 workers, a fixed
+in 2027, a solver budget of at most 20 s, or 60 s for a year-long season, 4 workers, a fixed
 seed) and feasible. Each solves with its own budget, as `stride solve` would.
 """
 
@@ -41,7 +41,7 @@ def test_example_parses_with_sensible_options(path: Path) -> None:
     assert request.start_date.year == 2027
     weeks = ((request.last_day - request.start_date).days + 6) // 7
     assert request.options.time_limit_s <= (60 if weeks >= LONG_HORIZON_WEEKS else 20)
-    assert request.options.num_workers == 8
+    assert request.options.num_workers == 4
     assert request.options.random_seed == 1
     assert request.athlete.body_mass_kg is not None  # every example shows G2 in grams
 

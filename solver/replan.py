@@ -128,8 +128,11 @@ def replan(
     result = SolveResult(status="infeasible")
     # First: every broken rule repaired or left exactly as the facts left it. Should that
     # leave no plan (the weeks ahead need a partial repair), then: never worse.
+    build_s = 0.0
     for exact in (True, False) if reference else (True,):
+        build_started = time.monotonic()
         model = build_replan_model(rp, rules)
+        build_s += time.monotonic() - build_started
         bound_slack(model, reference, exact=exact)
         if warm_start:
             hint_previous(model.built, rp)
@@ -154,6 +157,12 @@ def replan(
         return _infeasible(rp, rules, started, reference)
     first_week = rp.as_of_day // 7
     result.unmet_wishes = [w for w in result.unmet_wishes if w.week >= first_week]
+    stages = result.stages
+    stages.build_s = round(build_s, 3)
+    # The facts' reference, the repair and any attempt that found no plan.
+    stages.warm_start_s = round(
+        max(0.0, result.wall_time_s - stages.search_s - stages.explain_s - build_s), 3
+    )
     return result
 
 

@@ -490,11 +490,25 @@ class UnmetWish(StrictModel):
     message: str
 
 
+class StageTimes(StrictModel):
+    """Where a solve's wall time went, in seconds; stages that did not run are 0."""
+
+    warm_start_s: float = Field(
+        default=0.0, description="Staged hints before the search (long calendars, re-plans)."
+    )
+    build_s: float = Field(default=0.0, description="Building the CP-SAT model.")
+    search_s: float = Field(default=0.0, description="The main CP-SAT search.")
+    explain_s: float = Field(
+        default=0.0, description="Explaining unmet wishes or an infeasible calendar."
+    )
+
+
 class SolveResult(StrictModel):
     status: Status
     objective: float | None = None
     best_bound: float | None = None
-    wall_time_s: float = 0.0
+    wall_time_s: float = Field(default=0.0, description="End to end, explanations included.")
+    stages: StageTimes = Field(default_factory=StageTimes)
     stop_reason: str = Field(
         default="", description="What ended the solve: proof, time limit, gap limit, stop."
     )

@@ -51,6 +51,10 @@ PROBING_LEVEL = 0
 EXPLAIN_RESERVE_SHARE = 0.1
 EXPLAIN_RESERVE_MAX_S = 3.0
 EXPLAIN_FLOOR_S = 0.5
+UNEXPLAINED_WISH = (
+    "why was not found within the time limit (`stride explain` or POST /v1/explain "
+    "searches longer)"
+)
 LAST_PLAN_S = 2.0  # after a stop during a warm start, for reading the hinted plan back
 
 
@@ -173,7 +177,9 @@ def solve(
         placement = rolling_hint(
             request, extra_rules, budget_s=WARM_START_SHARE * limit, stop=stop
         ).hint
+    build_started = time.monotonic()
     built = build_model(request, extra_rules, timeline=timeline)
+    build_s = time.monotonic() - build_started
     hinted = False
     # Shorter calendars are solved directly: with probing off, the whole model finds better
     # 16-week plans in 10 s than the staged hint does (benchmarks/README.md, "Tuning").
@@ -198,8 +204,15 @@ def solve(
         explain_until=deadline,
     )
     if result.status == "infeasible" and not _stopped(stop):
+        explain_started = time.monotonic()
         result.conflicts = _infeasible_conflicts(request, extra_rules, _explain_budget(deadline))
+        result.stages.explain_s = round(time.monotonic() - explain_started, 3)
         result.wall_time_s = round(time.monotonic() - started, 3)
+    stages = result.stages
+    stages.build_s = round(build_s, 3)
+    stages.warm_start_s = round(
+        max(0.0, result.wall_time_s - stages.search_s - stages.explain_s - stages.build_s), 3
+    )
     return result
 
 
@@ -238,6 +251,7 @@ def run_model(
     if time_limit_s is not None:
         solver.parameters.max_time_in_seconds = time_limit_s
     reporter = _Reporter(on_progress, stop, started)
+    search_started = time.monotonic()
     solver.best_bound_callback = reporter.on_bound
     if stop is not None and stop.is_set():
         # Stopped during a warm start: take the hinted plan, which is found at once.
@@ -255,9 +269,12 @@ def run_model(
     )
     if status in ("optimal", "feasible"):
         _fill_solution(result, built, solver)
-        if result.unmet_wishes and explain_until is not None and not _stopped(stop):
-            _explain_unmet_wishes(result, built.timeline, _explain_budget(explain_until))
-            result.wall_time_s = round(time.monotonic() - started, 3)
+    result.stages.search_s = round(time.monotonic() - search_started, 3)
+    if result.unmet_wishes and explain_until is not None and not _stopped(stop):
+        explain_started = time.monotonic()
+        _explain_unmet_wishes(result, built.timeline, _explain_budget(explain_until))
+        result.stages.explain_s = round(time.monotonic() - explain_started, 3)
+        result.wall_time_s = round(time.monotonic() - started, 3)
     return result
 
 
@@ -352,9 +369,12 @@ def _explain_unmet_wishes(result: SolveResult, tl: Timeline, budget_s: float) ->
         found = wish_blockers(explainer, wish.rule, wish.week)
         if not found.rules and wish.blocked_by:
             continue  # the search ran out; keep what the calendar shows
+        reason = found.reason
+        if not found.rules and explainer.budget.spent:
+            reason = UNEXPLAINED_WISH
         wish.blocked_by = found.rules
         short = wish.wanted - wish.planned
-        wish.message = _wish_message(tl, wish.rule, wish.week, wish.wanted, short, found.reason)
+        wish.message = _wish_message(tl, wish.rule, wish.week, wish.wanted, short, reason)
 
 
 def _infeasible_conflicts(

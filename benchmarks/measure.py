@@ -8,8 +8,9 @@ tracemalloc) belong to that run alone, and keeps one run's threads off the next.
 Configurations:
 - `tuned`: the product's `solve()` — rolling-horizon warm start for long calendars, the
   request's options (default worker count unless the runner overrides it).
-- `untuned`: `build_model` + `run_model`, no warm-start hint, and CP-SAT's own default
-  worker count (one per core). The model itself is the same: build_model has no switches.
+- `untuned`: `build_model` + `run_model`, no warm-start hint, CP-SAT's own default worker
+  count (one per core) and its default presolve probing. The model itself is the same:
+  build_model has no switches.
 - `workers-N`: `solve()` with N workers (the sweep).
 """
 
@@ -28,6 +29,8 @@ from benchmarks.metrics import RunRecord, TracePoint, gap_integral, relative_gap
 from solver.schemas import PlanRequest, SolveResult
 
 WORKERS_PREFIX = "workers-"
+# What solve() changes in CP-SAT's parameters, set back to CP-SAT's own defaults.
+CPSAT_DEFAULTS = {"cp_model_probing_level": 2}
 
 
 class RunSpec(BaseModel):
@@ -99,7 +102,11 @@ def run_solver(spec: RunSpec, request: PlanRequest, tracer: Tracer) -> SolveResu
         built = build_model(request)
         remaining = request.options.time_limit_s - (time.monotonic() - started)
         return run_model(
-            built, on_progress=tracer, started=started, time_limit_s=max(remaining, 0.1)
+            built,
+            on_progress=tracer,
+            started=started,
+            time_limit_s=max(remaining, 0.1),
+            params=CPSAT_DEFAULTS,
         )
     return solve(request, on_progress=tracer)
 

@@ -6,7 +6,7 @@ import math
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -237,8 +237,12 @@ def run_model(
     started: float | None = None,
     time_limit_s: float | None = None,
     explain_until: float | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> SolveResult:
     """Solve a built model with the request's options and read the result off it.
+
+    `params` are CP-SAT parameters set after the request's options (benchmarks use it to
+    restore CP-SAT's defaults).
 
     Unmet wishes are explained by search until `explain_until` (a `time.monotonic()`
     deadline, given at least EXPLAIN_FLOOR_S); without it, only by what the calendar
@@ -250,6 +254,8 @@ def run_model(
     configure(solver, request)
     if time_limit_s is not None:
         solver.parameters.max_time_in_seconds = time_limit_s
+    for name, value in (params or {}).items():
+        setattr(solver.parameters, name, value)
     reporter = _Reporter(on_progress, stop, started)
     search_started = time.monotonic()
     solver.best_bound_callback = reporter.on_bound

@@ -13,7 +13,8 @@ choosing exercises for fixed sessions is a small problem. So:
 3. hint every variable of the full model with that plan, which CP-SAT then improves.
 
 If the placement admits no content (a block whose weeks' session counts no template
-suits), step 2 frees the strength sessions and keeps only the runs.
+suits), step 2 frees the strength sessions and keeps the runs, and failing that keeps
+only the recovery weeks.
 """
 
 from __future__ import annotations
@@ -28,11 +29,13 @@ from ortools.sat.python import cp_model
 from solver.model import BuiltModel, build_model
 from solver.rules.base import Rule
 from solver.rules.registry import placement_rules
-from solver.stopping import solve_stoppable
-from solver.warm_start import Hint, decision_vars
+from solver.stopping import solve_stoppable, solve_until_stalled
+from solver.warm_start import Hint, decision_vars, hint_all, solution_values
 
 PLACEMENT_SHARE = 0.8  # of the budget, for step 1: placement carries most of the objective
 MIN_STEP_S = 0.5
+FIX_LEVELS = ("placement", "runs", "recovery")
+CONTENT_STALL_S = 1.0  # step 2 ends once this passes without a better plan
 
 
 @dataclass(frozen=True)
@@ -40,16 +43,18 @@ class ContentHintReport:
     hinted: bool
     placement_objective: float | None
     seconds: float
-    fixed: str  # what step 2 kept fixed: "placement", "runs" or "" (no hint)
+    fixed: str  # what step 2 kept fixed: a FIX_LEVELS entry, or "" (no hint)
     objective: float | None = None  # the hinted plan's, in the full model's terms
 
 
-def _placement_names(built: BuiltModel, *, with_strength: bool) -> set[str]:
-    """Names of the decisions step 2 fixes; strength minutes always follow the content."""
+def _fixed_names(built: BuiltModel, level: str) -> set[str]:
+    """Names of the decisions step 2 fixes at `level` ("placement", "runs" or "recovery");
+    strength minutes always follow the content."""
     v = built.vars
-    names = {x.name for x in v.run.values()} | {x.name for x in v.units.values()}
-    names |= {x.name for x in v.recovery.values()}
-    if with_strength:
+    names = {x.name for x in v.recovery.values()}
+    if level != "recovery":
+        names |= {x.name for x in v.run.values()} | {x.name for x in v.units.values()}
+    if level == "placement":
         names |= {x.name for x in v.strength.values()}
     return names
 
@@ -86,16 +91,17 @@ def complete_hint(
         if found is None:
             return ContentHintReport(False, None, time.monotonic() - started, "")
         placement, objective = found
-    for with_strength, label in ((True, "placement"), (False, "runs")):
+    # Each level fixes less of the placement: its runs can rule out every exercise choice
+    # (measured on near-infeasible-race-40w), while its recovery weeks are still worth
+    # keeping.
+    for label in FIX_LEVELS:
         remaining = budget_s - (time.monotonic() - started)
         if remaining < MIN_STEP_S or (stop is not None and stop.is_set()):
             break
-        content = _content_for(built, placement, with_strength, remaining, stop)
+        content = _content_for(built, placement, label, remaining, stop)
         if content is not None:
             values, plan_objective = content
-            built.model.clear_hints()  # type: ignore[no-untyped-call]  # the plan replaces them
-            for index, value in enumerate(values):
-                built.model.add_hint(built.model.get_int_var_from_proto_index(index), value)
+            hint_all(built.model, values)
             seconds = time.monotonic() - started
             return ContentHintReport(True, objective, seconds, label, plan_objective)
     return ContentHintReport(False, objective, time.monotonic() - started, "")
@@ -104,14 +110,14 @@ def complete_hint(
 def _content_for(
     built: BuiltModel,
     placement: Hint,
-    with_strength: bool,
+    level: str,
     budget_s: float,
     stop: threading.Event | None = None,
 ) -> tuple[list[int], float] | None:
     """Step 2: every variable's value in a plan keeping `placement` and the plan's
     objective, or None."""
     model = built.model.clone()
-    fixed = _placement_names(built, with_strength=with_strength)
+    fixed = _fixed_names(built, level)
     for _day, var in decision_vars(built):
         if var.name in fixed and var.name in placement:
             model.add(model.get_int_var_from_proto_index(var.index) == placement[var.name])
@@ -119,11 +125,13 @@ def _content_for(
             model.add_hint(model.get_int_var_from_proto_index(var.index), placement[var.name])
     solver = _solver(built, budget_s)
     solver.parameters.relative_gap_limit = max(solver.parameters.relative_gap_limit, 0.01)
-    if solve_stoppable(solver, model, stop) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if built.timeline.request.options.deterministic_time is None:
+        status = solve_until_stalled(solver, model, stop, CONTENT_STALL_S)
+    else:
+        status = solve_stoppable(solver, model, stop)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    count = len(model.proto.variables)
-    values = [int(solver.value(model.get_int_var_from_proto_index(i))) for i in range(count)]
-    return values, solver.objective_value / 100  # weights are kept to hundredths
+    return solution_values(solver, model), solver.objective_value / 100  # in hundredths
 
 
 def _solver(built: BuiltModel, budget_s: float) -> cp_model.CpSolver:

@@ -445,9 +445,7 @@ def solve_conflicts(
     """What `solve` reports for an infeasible request: its conflicts, searched within
     `budget_s` (by default the request's time limit, at most DEFAULT_BUDGET_S)."""
     budget = (
-        budget_s
-        if budget_s is not None
-        else min(DEFAULT_BUDGET_S, request.options.time_limit_s)
+        budget_s if budget_s is not None else min(DEFAULT_BUDGET_S, request.options.time_limit_s)
     )
     _status, conflicts = conflicts_for(
         request, extra_rules, budget_s=budget, max_conflicts=max_conflicts

@@ -23,7 +23,7 @@ from ortools.sat.python import cp_model
 from solver.model import BuiltModel
 from solver.replan_log import Replanning
 from solver.stopping import solve_until_stalled
-from solver.warm_start import decision_vars
+from solver.warm_start import decision_vars, hint_all, solution_values
 
 FREE_WEEKS = (2, 4)  # weeks after as_of's week that the repair may change, in turn
 REPAIR_STALL_S = 0.3  # a repair ends once this passes without a better plan
@@ -59,9 +59,7 @@ def repair_hint(
         found = _repaired(built, hinted, 7 * (first_week + 1 + free), remaining, stop)
         if found is not None:
             values, objective = found
-            built.model.clear_hints()  # type: ignore[no-untyped-call]  # the plan replaces them
-            for index, value in enumerate(values):
-                built.model.add_hint(built.model.get_int_var_from_proto_index(index), value)
+            hint_all(built.model, values)
             return Repair(free, objective)
     return None
 
@@ -93,6 +91,4 @@ def _repaired(
         status = solve_until_stalled(solver, model, stop, REPAIR_STALL_S)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    count = len(model.proto.variables)
-    values = [int(solver.value(model.get_int_var_from_proto_index(i))) for i in range(count)]
-    return values, solver.objective_value / 100  # weights are kept to hundredths
+    return solution_values(solver, model), solver.objective_value / 100  # in hundredths

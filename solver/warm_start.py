@@ -54,6 +54,20 @@ def decision_vars(built: BuiltModel) -> list[tuple[int, cp_model.IntVar]]:
     return out
 
 
+def solution_values(solver: cp_model.CpSolver, model: cp_model.CpModel) -> list[int]:
+    """Every variable's value in the solver's plan, by proto index."""
+    count = len(model.proto.variables)
+    return [int(solver.value(model.get_int_var_from_proto_index(i))) for i in range(count)]
+
+
+def hint_all(model: cp_model.CpModel, values: Sequence[int]) -> None:
+    """Hint every variable of `model` with a whole plan (by proto index), replacing any
+    hint: CP-SAT starts from a complete, feasible hint at once."""
+    model.clear_hints()  # type: ignore[no-untyped-call]
+    for index, value in enumerate(values):
+        model.add_hint(model.get_int_var_from_proto_index(index), value)
+
+
 def apply_hint(built: BuiltModel, hint: Hint) -> None:
     for _day, var in decision_vars(built):
         if var.name in hint:

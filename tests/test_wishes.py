@@ -67,3 +67,35 @@ def test_wish_outweighs_every_other_penalty() -> None:
     # Per missing session the wish weighs more than all other penalties of a week.
     missing = sum(3 - w.planned for w in result.unmet_wishes if w.rule == "S1")
     assert wish_weight / missing > others / 3
+
+
+def test_stages_account_for_the_wall_time_and_explanations_fit_the_limit() -> None:
+    """Explaining the unmet wishes is a stage of its own, inside the time limit's share."""
+    request = mon_tue_only(strict=False)
+    result = solve(request)
+    stages = result.stages
+    assert result.unmet_wishes and stages.explain_s > 0
+    assert stages.search_s > 0 and stages.build_s > 0
+    total = stages.warm_start_s + stages.build_s + stages.search_s + stages.explain_s
+    assert abs(total - result.wall_time_s) < 0.01
+    # The search left its reserve: the explanations did not run past the caller's limit by
+    # more than the explanation floor.
+    assert stages.search_s + stages.build_s <= request.options.time_limit_s
+
+
+def test_a_wish_explained_without_time_says_so(monkeypatch: Any) -> None:
+    """With no time left to search, a wish the calendar alone does not explain says why it
+    has no reason, and points to the command that searches longer."""
+    from solver import solving
+
+    monkeypatch.setattr(solving, "_explain_budget", lambda deadline: 0.0)
+    # Three free days for three sessions: the calendar alone does not show why (S2 does).
+    data = mon_tue_only(strict=False).model_dump(mode="json")
+    data["availability"]["weekly"]["wed"] = data["availability"]["weekly"]["tue"]
+    data["options"]["time_limit_s"] = 5
+    request = PlanRequest.model_validate(data)
+    result = solve(request)
+    unexplained = [w for w in result.unmet_wishes if w.rule == "S1" and not w.blocked_by]
+    assert unexplained
+    for wish in unexplained:
+        assert "stride explain" in wish.message, wish.message

@@ -68,6 +68,14 @@ UNEXPLAINED_WISH = (
     "why was not found within the time limit (`stride explain` or POST /v1/explain searches longer)"
 )
 LAST_PLAN_S = 2.0  # after a stop during a warm start, for reading the hinted plan back
+# The final search keeps at least this share of the limit after the staged hints.
+FINAL_SEARCH_SHARE = 0.1
+# Reading a complete hint back as the plan: every variable fixed, nothing to presolve.
+READ_HINT_BACK: dict[str, Any] = {
+    "fix_variables_to_their_hinted_value": True,
+    "stop_after_first_solution": True,
+    "cp_model_presolve": False,
+}
 
 
 @dataclass(frozen=True)
@@ -207,7 +215,10 @@ def solve(
     # Shorter calendars are solved directly: with probing off, the whole model finds better
     # 16-week plans in 10 s than the staged hint does (benchmarks/README.md, "Tuning").
     if placement is not None and built.vars.strength and limit >= CONTENT_HINT_FROM_S:
-        budget = CONTENT_HINT_SHARE * (limit - (time.monotonic() - started))
+        # The final search must have time to read the hinted plan back (its presolve alone
+        # takes seconds on a long calendar), so the stage stops well before the reserve.
+        left = deadline - reserve - time.monotonic()
+        budget = min(CONTENT_HINT_SHARE * left, left - FINAL_SEARCH_SHARE * limit)
         report = complete_hint(built, extra_rules, budget_s=budget, placement=placement, stop=stop)
         hinted = report.hinted
         if report.objective is not None and on_progress is not None:
@@ -224,6 +235,16 @@ def solve(
         time_limit_s=max(remaining, MIN_FINAL_SOLVE_S),
         explain_until=deadline,
     )
+    if result.status == "unknown" and hinted and not _stopped(stop):
+        # The search ended before it had read the staged plan back: take it as it is.
+        result = run_model(
+            built,
+            on_progress=on_progress,
+            started=started,
+            time_limit_s=LAST_PLAN_S,
+            explain_until=deadline,
+            params=READ_HINT_BACK,
+        )
     return _finish(result, request, extra_rules, started, deadline, build_s, stop)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -22,23 +23,7 @@ def solve_stoppable(
         return solver.solve(model, callback)
     if stop.is_set():
         return cp_model.UNKNOWN
-    done = threading.Event()
-    watcher = threading.Thread(target=_watch, args=(solver, stop, done), daemon=True)
-    watcher.start()
-    try:
-        return solver.solve(model, callback)
-    finally:
-        done.set()
-        watcher.join()
-
-
-def _watch(solver: cp_model.CpSolver, stop: threading.Event, done: threading.Event) -> None:
-    # A stop before the search has started is ignored by CP-SAT, so keep asking until the
-    # search ends (../shared/MODELLING.md, traps).
-    while not done.is_set():
-        if stop.wait(STOP_POLL_S):
-            solver.stop_search()
-            done.wait(STOP_POLL_S)
+    return _solve_watched(solver, model, callback, stop.is_set)
 
 
 class _Improvements(cp_model.CpSolverSolutionCallback):
@@ -61,21 +46,36 @@ def solve_until_stalled(
     """Like `solve_stoppable`, and also ended once a plan exists and `stall_s` has passed
     without a better one: for warm-start stages, whose bound is too weak for a gap limit
     to end them (a proof there takes longer than the stage is worth)."""
-    own = threading.Event()
     improvements = _Improvements()
 
+    def stalled() -> bool:
+        last = improvements.last
+        stopped = stop is not None and stop.is_set()
+        return stopped or (last is not None and time.monotonic() - last >= stall_s)
+
+    return _solve_watched(solver, model, improvements, stalled)
+
+
+def _solve_watched(
+    solver: cp_model.CpSolver,
+    model: cp_model.CpModel,
+    callback: Any,
+    should_stop: Callable[[], bool],
+) -> cp_model.CpSolverStatus:
+    """`solver.solve`, with a thread that ends the search once `should_stop()` holds."""
+    done = threading.Event()
+
     def watch() -> None:
-        while not own.wait(STOP_POLL_S):
-            last = improvements.last
-            if (stop is not None and stop.is_set()) or (
-                last is not None and time.monotonic() - last >= stall_s
-            ):
+        # A stop before the search has started is ignored by CP-SAT, so keep asking until
+        # the search ends (../shared/MODELLING.md, traps).
+        while not done.wait(STOP_POLL_S):
+            if should_stop():
                 solver.stop_search()
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     try:
-        return solver.solve(model, improvements)
+        return solver.solve(model, callback)
     finally:
-        own.set()
+        done.set()
         watcher.join()

@@ -28,6 +28,9 @@ Hint = dict[str, int]
 
 WARM_START_FROM_WEEKS = 17  # shorter calendars find a first plan in about a second
 STEP_WEEKS = 6
+# Windows take about a second each whatever their size, so a long calendar gets longer
+# steps rather than more windows than its budget can pay for (104 weeks: 8, not 17).
+MAX_WINDOWS = 8
 LOOKAHEAD_WEEKS = 4
 MIN_WINDOW_TIME_S = 1.0
 # A window ends once this long passes without a better plan: its bound is too weak for the
@@ -87,7 +90,8 @@ def rolling_hint(
     options = request.options
     values: Hint = {}
     fixed_weeks = 0
-    cutoff = min(total, STEP_WEEKS + LOOKAHEAD_WEEKS)
+    step = max(STEP_WEEKS, math.ceil((total - LOOKAHEAD_WEEKS) / MAX_WINDOWS))
+    cutoff = min(total, step + LOOKAHEAD_WEEKS)
     windows = 0
     retry = 1.0
     while True:
@@ -96,7 +100,7 @@ def rolling_hint(
             return WarmStartReport(None, windows, time.monotonic() - started)
         # Each window gets its share of what is left, with room for one retry in three; a
         # window that finds nothing is retried with twice the time while the budget lasts.
-        left = 1 + math.ceil(max(0, total - cutoff) / STEP_WEEKS)
+        left = 1 + math.ceil(max(0, total - cutoff) / step)
         attempt_time = retry * max(MIN_WINDOW_TIME_S, remaining / (1.3 * left))
         # Windows place sessions only: exercise content is chosen once the whole placement
         # is known (solver/content_warm_start.py), which is far quicker than in every window.
@@ -134,11 +138,11 @@ def rolling_hint(
             if cutoff >= total:
                 return WarmStartReport(values, windows, time.monotonic() - started)
             fixed_weeks = cutoff - LOOKAHEAD_WEEKS
-            cutoff = min(total, cutoff + STEP_WEEKS)
+            cutoff = min(total, cutoff + step)
             retry = 1.0
         elif status == cp_model.INFEASIBLE and fixed_weeks > 0:
             # The fixed weeks led into a dead end: free one more step of them and retry.
-            fixed_weeks = max(0, fixed_weeks - STEP_WEEKS)
+            fixed_weeks = max(0, fixed_weeks - step)
         elif status == cp_model.INFEASIBLE:
             return WarmStartReport(None, windows, time.monotonic() - started)
         else:

@@ -29,7 +29,7 @@ from ortools.sat.python import cp_model
 from solver.model import BuiltModel, build_model
 from solver.rules.base import Rule
 from solver.rules.registry import placement_rules
-from solver.stopping import solve_stoppable, solve_until_stalled
+from solver.stopping import new_solver, solve_stoppable, solve_until_stalled
 from solver.warm_start import Hint, decision_vars, hint_all, solution_values
 
 PLACEMENT_SHARE = 0.8  # of the budget, for step 1: placement carries most of the objective
@@ -136,7 +136,7 @@ def _content_for(
 
 def _solver(built: BuiltModel, budget_s: float) -> cp_model.CpSolver:
     options = built.timeline.request.options
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     solver.parameters.num_workers = options.num_workers
     solver.parameters.random_seed = options.random_seed
     solver.parameters.max_time_in_seconds = max(budget_s, MIN_STEP_S)

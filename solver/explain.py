@@ -36,6 +36,7 @@ from solver.model import BuiltModel, build_model
 from solver.rules.base import Rule
 from solver.rules.registry import RULES, all_rules
 from solver.schemas import WISH_RULE_IDS, Conflict, Explanation, PlanRequest
+from solver.stopping import new_solver
 from solver.timeline import Timeline
 
 ProbeStatus = Literal["feasible", "infeasible", "unknown"]
@@ -102,7 +103,7 @@ PROBE_PROFILES: tuple[dict[str, Any], ...] = (
 
 def probe_solver(budget: Budget, deterministic_s: float, profile: dict[str, Any]) -> Any:
     """A single-worker, seeded solver: the same probe gives the same answer every run."""
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     params = solver.parameters
     params.num_workers = 1
     params.random_seed = PROBE_SEED

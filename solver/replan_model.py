@@ -30,6 +30,7 @@ from solver.replan_log import ReplanInputError, Replanning
 from solver.rules.base import Rule
 from solver.rules.content import CONTENT_KEY
 from solver.schemas import Plan
+from solver.stopping import new_solver
 from solver.timeline import UNIT, Timeline
 from solver.vars import unit_of
 
@@ -342,7 +343,7 @@ def reference_slack(
             zeros.setdefault(entry.signature, []).append((0,) * len(entry.variables))
         return zeros
     cp.minimize(model.weighted_slack())
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     # One worker, no presolve, no LP: with the past fixed and the rest of the week empty,
     # almost nothing is left to decide, and presolve or the LP alone took seconds
     # (measured on a 16-week plan re-planned at week 9).
@@ -371,7 +372,7 @@ def _facts_break_nothing(model: ReplanModel, time_limit_s: float, seed: int) -> 
     for entry in model.slack:
         for var in entry.variables:
             zero.add(zero.get_int_var_from_proto_index(var.index) == 0)
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     solver.parameters.num_workers = 1
     solver.parameters.cp_model_presolve = False
     solver.parameters.linearization_level = 0

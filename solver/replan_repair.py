@@ -22,7 +22,7 @@ from ortools.sat.python import cp_model
 
 from solver.model import BuiltModel
 from solver.replan_log import Replanning
-from solver.stopping import solve_until_stalled
+from solver.stopping import new_solver, solve_until_stalled
 from solver.warm_start import decision_vars, hint_all, solution_values
 
 FREE_WEEKS = (2, 4)  # weeks after as_of's week that the repair may change, in turn
@@ -78,7 +78,7 @@ def _repaired(
         if day >= keep_from_day and var.index in hinted:
             model.add(model.get_int_var_from_proto_index(var.index) == hinted[var.index])
     options = built.timeline.request.options
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     solver.parameters.num_workers = options.num_workers
     solver.parameters.random_seed = options.random_seed
     solver.parameters.max_time_in_seconds = budget_s

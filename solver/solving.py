@@ -26,7 +26,7 @@ from solver.schemas import (
     Status,
     UnmetWish,
 )
-from solver.stopping import solve_stoppable
+from solver.stopping import new_solver, solve_stoppable
 from solver.timeline import Timeline
 from solver.warm_start import (
     WARM_START_FROM_WEEKS,
@@ -280,7 +280,7 @@ def first_look(
     calendar shows only after most windows (measured: 5.7 s where the whole model proves
     it in 0.5 s). A plan found here, rare on long calendars, becomes the hint instead.
     """
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     configure(solver, built.timeline.request)
     solver.parameters.max_time_in_seconds = seconds
     if built.timeline.request.options.deterministic_time is not None:
@@ -330,7 +330,7 @@ def run_model(
     """
     request = built.timeline.request
     started = time.monotonic() if started is None else started
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     configure(solver, request)
     if time_limit_s is not None:
         solver.parameters.max_time_in_seconds = time_limit_s

@@ -79,3 +79,12 @@ def _solve_watched(
     finally:
         done.set()
         watcher.join()
+
+
+def new_solver() -> cp_model.CpSolver:
+    """A CpSolver that leaves Ctrl-C to the caller: CP-SAT's own SIGINT handler aborts
+    the process from a worker thread, and replaces Python's KeyboardInterrupt (the CLI
+    stops a solve through its `stop` event instead)."""
+    solver = cp_model.CpSolver()
+    solver.parameters.catch_sigint_signal = False
+    return solver

@@ -21,7 +21,7 @@ from solver.model import BuiltModel, build_model
 from solver.rules.base import Rule
 from solver.rules.registry import placement_rules
 from solver.schemas import PlanRequest
-from solver.stopping import solve_stoppable, solve_until_stalled
+from solver.stopping import new_solver, solve_stoppable, solve_until_stalled
 from solver.timeline import Timeline
 
 Hint = dict[str, int]
@@ -116,7 +116,7 @@ def rolling_hint(
                 built.model.add(var == values[var.name])
             else:
                 built.model.add_hint(var, values[var.name])
-        solver = cp_model.CpSolver()
+        solver = new_solver()
         solver.parameters.num_workers = options.num_workers
         solver.parameters.random_seed = options.random_seed
         solver.parameters.max_time_in_seconds = min(remaining, attempt_time)

@@ -23,6 +23,7 @@ from solver.explain import (
     find_cores,
 )
 from solver.schemas import WEEKDAYS, PlanRequest
+from solver.stopping import new_solver
 from solver.timeline import LONG_RUN_MIN, MIN_RUN_MINUTES
 
 ALL_DAYS = {
@@ -107,7 +108,7 @@ def assert_minimal(req: PlanRequest, groups: tuple[Group, ...]) -> None:
         xm = build_explain_model(req)
         for group in on:
             xm.built.model.add(xm.literals[group] == 1)
-        solver = cp_model.CpSolver()
+        solver = new_solver()
         solver.parameters.num_workers = 2
         solver.parameters.max_time_in_seconds = 20
         status = solver.solve(xm.built.model)

@@ -20,6 +20,7 @@ from solver.replan_model import (
 )
 from solver.replan_repair import repair_hint
 from solver.schemas import AvailabilityException, PlanRequest, ReplanLog, SolveResult
+from solver.stopping import new_solver
 from solver.warm_start import decision_vars
 from tests.test_replan import SLOTS, START, assert_clean, plan_request
 
@@ -66,7 +67,7 @@ def test_repair_changes_only_the_weeks_near_as_of() -> None:
     repaired = repair_hint(model.built, rp, budget_s=10)
     assert repaired is not None
     # The hint is now a whole plan of the model, and CP-SAT finds it at once.
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     solver.parameters.num_workers = 1
     solver.parameters.fix_variables_to_their_hinted_value = True
     assert solver.solve(model.built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)

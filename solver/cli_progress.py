@@ -7,6 +7,7 @@ stop early and still print the best plan found so far.
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -108,6 +109,20 @@ def _live(console: Console, board: ProgressBoard) -> Iterator[None]:
         yield
 
 
+@contextmanager
+def _ctrl_c_raises() -> Iterator[None]:
+    """Python's own Ctrl-C handling while the CLI waits: a library that installed a SIGINT
+    handler of its own (servers, CP-SAT) must not swallow the stop."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def run_with_progress(console: Console, time_limit_s: float, solve: SolveFn) -> SolveResult:
     """Run `solve(on_progress, stop)` in a worker thread with a live progress line."""
     board = ProgressBoard(time_limit_s)
@@ -126,7 +141,7 @@ def run_with_progress(console: Console, time_limit_s: float, solve: SolveFn) -> 
             finished.set()
 
     worker = threading.Thread(target=work, name="stride-solve", daemon=True)
-    with _live(console, board):
+    with _live(console, board), _ctrl_c_raises():
         worker.start()
         # Waiting on an Event, not Thread.join: on Python 3.11 a Ctrl-C that interrupts
         # join() marks the still-running thread as stopped (CPython bpo-45274's fix).

@@ -25,8 +25,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from benchmarks.metrics import RunRecord, TracePoint, gap_integral, relative_gap, time_to_best
+from benchmarks.metrics import RunRecord, TracePoint, gap_integral, time_to_best
 from solver.schemas import PlanRequest, SolveResult
+from solver.solving import relative_gap
 
 WORKERS_PREFIX = "workers-"
 # What solve() changes in CP-SAT's parameters, set back to CP-SAT's own defaults.

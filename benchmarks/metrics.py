@@ -22,6 +22,8 @@ from collections.abc import Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from solver.solving import relative_gap
+
 SOLVER_CONFIGS_PREFIX = ("tuned", "untuned", "workers-")
 
 
@@ -100,14 +102,6 @@ class RunRecord(BaseModel):
         if self.expected_status == "feasible":
             return self.found_plan
         return self.status == self.expected_status
-
-
-def relative_gap(objective: float | None, bound: float | None) -> float | None:
-    if objective is None or bound is None:
-        return None
-    if abs(objective) < 1e-9:
-        return 0.0
-    return max(0.0, (objective - bound) / abs(objective))
 
 
 def _steps(trace: Sequence[TracePoint], end: float) -> Iterable[tuple[float, TracePoint]]:

@@ -13,7 +13,8 @@ matplotlib.use("Agg")  # files only: no display on CI or servers
 import matplotlib.pyplot as plt  # after use(): the backend must be chosen first
 from matplotlib.ticker import MaxNLocator
 
-from benchmarks.metrics import RunRecord, relative_gap
+from benchmarks.metrics import RunRecord
+from solver.solving import relative_gap
 
 HARDEST_SHOWN = 4
 DPI = 120

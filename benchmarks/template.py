@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from solver.extract import QUALITY_CAP_PERCENT, quality_minutes, summarise_weeks
+from solver.extract import add_quality_minutes, summarise_weeks
 from solver.guidance import guidance_for
-from solver.plan_facts import PlanFacts
 from solver.schemas import Plan, PlanRequest, RunType, Session, SessionKind
 from solver.timeline import (
     LOADING_PHASES,
@@ -274,12 +273,6 @@ def template_plan(request: PlanRequest) -> Plan:
         sessions=sessions,
         guidance=guidance_for(request),
     )
-    facts = PlanFacts(tl, plan)
-    for session in plan.sessions:
-        if session.kind == "run" and session.run_type in QUALITY_CAP_PERCENT:
-            week = tl.week_of(tl.day_of(session.date))
-            session.quality_minutes = quality_minutes(
-                session.run_type, session.minutes, facts.training_minutes(week)
-            )
+    add_quality_minutes(tl, plan)
     plan.weeks = summarise_weeks(tl, plan, is_recovery)
     return plan

@@ -10,7 +10,7 @@ import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
@@ -21,6 +21,15 @@ from rich.padding import Padding
 from rich.table import Table
 
 from solver.schemas import Plan, PlanRequest, SolveResult
+
+# Options shared by the commands that solve (solve, replan).
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the SolveResult JSON to this file.")
+]
+TimeLimitOption = Annotated[
+    float | None, typer.Option("--time-limit", help="Wall-clock limit, seconds.")
+]
+WorkersOption = Annotated[int | None, typer.Option("--workers", help="CP-SAT workers.")]
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1  # infeasible, unknown, or a plan that breaks a rule

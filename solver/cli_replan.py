@@ -21,6 +21,9 @@ from rich.markup import escape
 from solver.cli_common import (
     EXIT_PROBLEM,
     InputError,
+    OutputOption,
+    TimeLimitOption,
+    WorkersOption,
     error_rows,
     exit_with_input_error,
     load_request,
@@ -73,14 +76,9 @@ def replan_command(
             help="First day to plan again (YYYY-MM-DD); the days before are the past.",
         ),
     ],
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Write the SolveResult JSON to this file."),
-    ] = None,
-    time_limit: Annotated[
-        float | None, typer.Option("--time-limit", help="Wall-clock limit, seconds.")
-    ] = None,
-    workers: Annotated[int | None, typer.Option("--workers", help="CP-SAT workers.")] = None,
+    output: OutputOption = None,
+    time_limit: TimeLimitOption = None,
+    workers: WorkersOption = None,
     days: Annotated[
         bool, typer.Option("--days/--no-days", help="Show each day's sessions.")
     ] = True,

@@ -17,6 +17,9 @@ from solver.cli_common import (
     EXIT_OK,
     EXIT_PROBLEM,
     InputError,
+    OutputOption,
+    TimeLimitOption,
+    WorkersOption,
     error_rows,
     exit_with_input_error,
     load_request,
@@ -78,14 +81,9 @@ def solve_command(
     request_file: Annotated[
         Path, typer.Argument(metavar="REQUEST.json", help="A PlanRequest JSON file.")
     ],
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Write the SolveResult JSON to this file."),
-    ] = None,
-    time_limit: Annotated[
-        float | None, typer.Option("--time-limit", help="Wall-clock limit, seconds.")
-    ] = None,
-    workers: Annotated[int | None, typer.Option("--workers", help="CP-SAT workers.")] = None,
+    output: OutputOption = None,
+    time_limit: TimeLimitOption = None,
+    workers: WorkersOption = None,
     seed: Annotated[int | None, typer.Option("--seed", help="CP-SAT random seed.")] = None,
     strict: Annotated[
         bool | None,

@@ -49,7 +49,7 @@ def extract_plan(plan_vars: PlanVars, value: ValueOf, is_recovery: dict[int, boo
         sessions=sessions,
         guidance=guidance_for(tl.request),
     )
-    _add_quality_minutes(tl, plan)
+    add_quality_minutes(tl, plan)
     plan.weeks = summarise_weeks(tl, plan, is_recovery)
     return plan
 
@@ -112,7 +112,8 @@ def _sessions_at(
     return found
 
 
-def _add_quality_minutes(tl: Timeline, plan: Plan) -> None:
+def add_quality_minutes(tl: Timeline, plan: Plan) -> None:
+    """R12: each quality run's quality part, from its week's training minutes."""
     facts = PlanFacts(tl, plan)
     for session in plan.sessions:
         if session.kind == "run" and session.run_type in QUALITY_CAP_PERCENT:

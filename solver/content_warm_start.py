@@ -29,8 +29,8 @@ from ortools.sat.python import cp_model
 from solver.model import BuiltModel, build_model
 from solver.rules.base import Rule
 from solver.rules.registry import placement_rules
-from solver.stopping import new_solver, solve_stoppable, solve_until_stalled
-from solver.warm_start import Hint, decision_vars, hint_all, solution_values
+from solver.stopping import solve_stoppable
+from solver.warm_start import Hint, decision_vars, hint_all, solve_stage, stage_solver
 
 PLACEMENT_SHARE = 0.8  # of the budget, for step 1: placement carries most of the objective
 MIN_STEP_S = 0.5
@@ -123,24 +123,10 @@ def _content_for(
             model.add(model.get_int_var_from_proto_index(var.index) == placement[var.name])
         elif var.name in placement:
             model.add_hint(model.get_int_var_from_proto_index(var.index), placement[var.name])
-    solver = _solver(built, budget_s)
-    solver.parameters.relative_gap_limit = max(solver.parameters.relative_gap_limit, 0.01)
-    if built.timeline.request.options.deterministic_time is None:
-        status = solve_until_stalled(solver, model, stop, CONTENT_STALL_S)
-    else:
-        status = solve_stoppable(solver, model, stop)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return solution_values(solver, model), solver.objective_value / 100  # in hundredths
+    options = built.timeline.request.options
+    budget = max(budget_s, MIN_STEP_S)
+    return solve_stage(options, model, budget, stop, CONTENT_STALL_S, gap_limit=0.01)
 
 
 def _solver(built: BuiltModel, budget_s: float) -> cp_model.CpSolver:
-    options = built.timeline.request.options
-    solver = new_solver()
-    solver.parameters.num_workers = options.num_workers
-    solver.parameters.random_seed = options.random_seed
-    solver.parameters.max_time_in_seconds = max(budget_s, MIN_STEP_S)
-    solver.parameters.cp_model_probing_level = 0  # as in the final solve (solving.py)
-    if options.deterministic_time is not None:
-        solver.parameters.max_deterministic_time = options.deterministic_time / 4
-    return solver
+    return stage_solver(built.timeline.request.options, max(budget_s, MIN_STEP_S))

@@ -18,12 +18,9 @@ import threading
 import time
 from dataclasses import dataclass
 
-from ortools.sat.python import cp_model
-
 from solver.model import BuiltModel
 from solver.replan_log import Replanning
-from solver.stopping import new_solver, solve_until_stalled
-from solver.warm_start import decision_vars, hint_all, solution_values
+from solver.warm_start import decision_vars, hint_all, solve_stage
 
 FREE_WEEKS = (2, 4)  # weeks after as_of's week that the repair may change, in turn
 REPAIR_STALL_S = 0.3  # a repair ends once this passes without a better plan
@@ -78,17 +75,4 @@ def _repaired(
         if day >= keep_from_day and var.index in hinted:
             model.add(model.get_int_var_from_proto_index(var.index) == hinted[var.index])
     options = built.timeline.request.options
-    solver = new_solver()
-    solver.parameters.num_workers = options.num_workers
-    solver.parameters.random_seed = options.random_seed
-    solver.parameters.max_time_in_seconds = budget_s
-    solver.parameters.catch_sigint_signal = False
-    solver.parameters.cp_model_probing_level = 0  # as in the final solve (solving.py)
-    if options.deterministic_time is not None:
-        solver.parameters.max_deterministic_time = options.deterministic_time / 4
-        status = solver.solve(model)
-    else:
-        status = solve_until_stalled(solver, model, stop, REPAIR_STALL_S)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return solution_values(solver, model), solver.objective_value / 100  # in hundredths
+    return solve_stage(options, model, budget_s, stop, REPAIR_STALL_S)

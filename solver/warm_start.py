@@ -20,7 +20,7 @@ from ortools.sat.python import cp_model
 from solver.model import BuiltModel, build_model
 from solver.rules.base import Rule
 from solver.rules.registry import placement_rules
-from solver.schemas import PlanRequest
+from solver.schemas import PlanRequest, SolveOptions
 from solver.stopping import new_solver, solve_stoppable, solve_until_stalled
 from solver.timeline import Timeline
 
@@ -69,6 +69,40 @@ def hint_all(model: cp_model.CpModel, values: Sequence[int]) -> None:
     model.clear_hints()  # type: ignore[no-untyped-call]
     for index, value in enumerate(values):
         model.add_hint(model.get_int_var_from_proto_index(index), value)
+
+
+def stage_solver(options: SolveOptions, budget_s: float) -> cp_model.CpSolver:
+    """A solver for a stage before the main search: the request's workers and seed, the
+    final search's presolve settings (solving.py), a quarter of any deterministic limit."""
+    solver = new_solver()
+    solver.parameters.num_workers = options.num_workers
+    solver.parameters.random_seed = options.random_seed
+    solver.parameters.max_time_in_seconds = budget_s
+    solver.parameters.cp_model_probing_level = 0
+    if options.deterministic_time is not None:
+        solver.parameters.max_deterministic_time = options.deterministic_time / 4
+    return solver
+
+
+def solve_stage(
+    options: SolveOptions,
+    model: cp_model.CpModel,
+    budget_s: float,
+    stop: threading.Event | None,
+    stall_s: float,
+    gap_limit: float = 0.0,
+) -> tuple[list[int], float] | None:
+    """Solve a stage's copy of the model: every variable's value and the plan's objective,
+    or None. Ends when it stalls, except under a deterministic limit (which it keeps)."""
+    solver = stage_solver(options, budget_s)
+    solver.parameters.relative_gap_limit = gap_limit
+    if options.deterministic_time is None:
+        status = solve_until_stalled(solver, model, stop, stall_s)
+    else:
+        status = solve_stoppable(solver, model, stop)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return solution_values(solver, model), solver.objective_value / 100  # in hundredths
 
 
 def apply_hint(built: BuiltModel, hint: Hint) -> None:

@@ -41,18 +41,26 @@ def build_model(
     strict_wishes: bool | None = None,
     rules: Sequence[Rule] | None = None,
     explain: bool = False,
+    hint_templates: bool = True,
 ) -> BuiltModel:
     """Encode every rule (built-in, then the planner's own) and minimise the penalties.
 
     `rules` replaces the whole rule list; only tests use it, to show what a rule changes.
     `explain` puts every hard constraint behind its (rule, week) group literal.
+    `hint_templates=False` leaves out the strength templates' hints, for callers that
+    replace every hint anyway.
     """
     tl = timeline or Timeline(request)
     model = cp_model.CpModel()
     plan_vars = PlanVars.create(model, tl)
     strict = request.options.strict_preferences if strict_wishes is None else strict_wishes
     ctx = EncodeContext(
-        model=model, vars=plan_vars, timeline=tl, strict_wishes=strict, explain=explain
+        model=model,
+        vars=plan_vars,
+        timeline=tl,
+        strict_wishes=strict,
+        explain=explain,
+        hint_templates=hint_templates,
     )
     rules = all_rules(extra_rules) if rules is None else tuple(rules)
     weights = resolve_weights(tl)

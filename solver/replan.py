@@ -35,6 +35,7 @@ from solver.replan_log import ReplanInputError, Replanning, read_log
 from solver.replan_model import (
     Reference,
     bound_slack,
+    broken_groups,
     build_replan_model,
     hint_previous,
     reference_slack,
@@ -131,7 +132,9 @@ def replan(
     build_s = 0.0
     for exact in (True, False) if reference else (True,):
         build_started = time.monotonic()
-        model = build_replan_model(rp, rules)
+        model = build_replan_model(
+            rp, rules, relax=broken_groups(reference), hint_templates=not warm_start
+        )
         build_s += time.monotonic() - build_started
         bound_slack(model, reference, exact=exact)
         if warm_start:
@@ -180,7 +183,13 @@ def _infeasible(
     from solver.explain import ALWAYS_ON, Budget, ExplainModel, Group, find_cores
     from solver.explain_words import describe_core
 
-    model = build_replan_model(rp, _hard(rules), explaining=True)
+    model = build_replan_model(
+        rp,
+        _hard(rules),
+        relax=broken_groups(reference or {}),
+        explaining=True,
+        hint_templates=True,
+    )
     if reference:
         bound_slack(model, reference, exact=False)
     built = model.built

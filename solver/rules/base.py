@@ -47,7 +47,12 @@ class EncodeContext:
     timeline: Timeline
     strict_wishes: bool
     explain: bool = False
+    # Off when the caller replaces every hint (a re-plan hints the plan in progress):
+    # the strength templates' hints cost a small solve per block.
+    hint_templates: bool = True
     group_literals: dict[tuple[str, int | None], Any] = field(default_factory=dict)
+    # The proto indices of each group's constraints: a re-plan rewrites some groups.
+    group_constraints: dict[tuple[str, int | None], list[int]] = field(default_factory=dict)
     shared: dict[str, Any] = field(default_factory=dict)  # state shared by rule families
 
     @property
@@ -63,16 +68,16 @@ class EncodeContext:
 
     def hard(self, rule: str, week: int | None, constraint: Any) -> Any:
         """Add a hard constraint of `rule` about `week` (None: the whole plan)."""
-        added = self.model.add(constraint)
-        if self.explain:
-            added.only_enforce_if(self.group_literal(rule, week))
-        return added
+        return self._grouped(rule, week, self.model.add(constraint))
 
     def hard_or(self, rule: str, week: int | None, literals: list[Any]) -> Any:
         """Add a hard clause (at least one literal true) of `rule` about `week`."""
-        added = self.model.add_bool_or(literals)
+        return self._grouped(rule, week, self.model.add_bool_or(literals))
+
+    def _grouped(self, rule: str, week: int | None, added: Any) -> Any:
         if self.explain:
             added.only_enforce_if(self.group_literal(rule, week))
+            self.group_constraints.setdefault((rule, week), []).append(added.index)
         return added
 
 

@@ -72,6 +72,8 @@ def content_vars(ctx: EncodeContext) -> ContentVars:
         counts = wanted_counts(tl, block, False, per_week)
         variants = cv.variants(block)
         ready[block.index] = readiness(ctx.request, block, variants, counts, kit, room)
+        if not ctx.hint_templates:
+            continue
         hinted = hint_template(ctx.request, block, variants, ready[block.index], kit, previous)
         if hinted is not None:
             for spec in cv.pool(block):

@@ -1,5 +1,6 @@
 """The re-plan's first plan: the plan in progress repaired near as_of (solver/replan_repair.py),
-and the quick check that the logged facts break no rule (solver/replan_model.py)."""
+the quick check that the logged facts break no rule, and slack only where they do
+(solver/replan_model.py)."""
 
 from __future__ import annotations
 
@@ -117,3 +118,51 @@ def test_no_slack_shortcut_agrees_with_the_minimisation(monkeypatch: pytest.Monk
 def build_reference(rp: Any, rules: Any) -> Any:
     """The reference model as `reference_slack` builds it, without its solve."""
     return replan_model.reference_model(rp, rules)
+
+
+def test_only_the_groups_the_facts_break_get_slack() -> None:
+    """As of a Monday the week's long run is still to come, so the reference (nothing new
+    planned) breaks R1 that week; the re-plan's model relaxes only such groups, and every
+    other past-facing group is a plain hard rule."""
+    request, previous = planned()
+    as_of = START + dt.timedelta(days=14)
+    rp = prepare(request, previous, ReplanLog(), as_of)
+    rules = replan_rules(rp)
+    reference = reference_slack(rp, rules, time_limit_s=10, seed=1)
+    assert isinstance(reference, dict) and reference
+    assert all(any(values) for found in reference.values() for values in found)
+    broken = replan_model.broken_groups(reference)
+    assert ("R1", 2) in broken
+    everything = build_replan_model(rp, rules)
+    pruned = build_replan_model(rp, rules, relax=broken)
+    assert {(e.signature[0], e.signature[1]) for e in pruned.slack} == broken
+    assert len(pruned.slack) < len(everything.slack)
+    # The same re-plan either way: slack the reference does not force is zero.
+    objectives = []
+    for model in (everything, pruned):
+        bound_slack(model, reference)
+        solver = new_solver()
+        solver.parameters.num_workers = 2
+        assert solver.solve(model.built.model) == cp_model.OPTIMAL
+        objectives.append(solver.objective_value)
+    assert objectives[0] == objectives[1]
+
+
+def test_each_group_knows_its_constraints() -> None:
+    request, _previous = planned()
+    built = replan_model.build_model(request, explain=True)
+    proto = built.model.proto
+    context = built.context
+    assert context.group_constraints.keys() == context.group_literals.keys()
+    for group, indices in context.group_constraints.items():
+        literal = context.group_literals[group].index
+        for index in indices:
+            assert literal in proto.constraints[index].enforcement_literal, group
+
+
+def test_template_hints_can_be_left_out() -> None:
+    request, _previous = planned()
+    hinted = replan_model.build_model(request)
+    bare = replan_model.build_model(request, hint_templates=False)
+    assert len(hinted.model.proto.solution_hint.vars) > 0
+    assert len(bare.model.proto.solution_hint.vars) == 0

@@ -107,7 +107,7 @@ def replan(
     Raises ReplanInputError (a ValueError) when the log does not fit the plan.
     """
     # Here: replan_log users need no ortools.
-    from solver.solving import explain_reserve, first_plan, run_model
+    from solver.solving import explain_reserve, run_model
 
     started = time.monotonic()
     rp = prepare(request, previous, log, as_of)
@@ -140,10 +140,11 @@ def replan(
         if warm_start:
             hint_previous(model.built, rp)
             budget = REPAIR_SHARE * (options.time_limit_s - (time.monotonic() - started))
-            repaired = repair_hint(model.built, rp, budget_s=budget, stop=stop)
-            if repaired is not None and on_progress is not None:
-                # A whole plan exists from here on: a stop now returns it (run_model).
-                on_progress(first_plan(started, repaired.objective))
+            # Each repaired plan is a whole plan: a stop from then on returns the best
+            # (it becomes the hint, which run_model reads back).
+            repair_hint(
+                model.built, rp, budget_s=budget, stop=stop, on_plan=_reporter(on_progress, started)
+            )
         deadline = started + options.time_limit_s
         remaining = deadline - explain_reserve(options.time_limit_s) - time.monotonic()
         result = run_model(
@@ -167,6 +168,16 @@ def replan(
         max(0.0, result.wall_time_s - stages.search_s - stages.explain_s - build_s), 3
     )
     return result
+
+
+def _reporter(
+    on_progress: Callable[[Progress], None] | None, started: float
+) -> Callable[[float], None] | None:
+    if on_progress is None:
+        return None
+    from solver.solving import first_plan
+
+    return lambda objective: on_progress(first_plan(started, objective))
 
 
 # --- when no plan exists ----------------------------------------------------------------

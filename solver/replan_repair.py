@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from solver.model import BuiltModel
@@ -38,9 +39,11 @@ def repair_hint(
     *,
     budget_s: float,
     stop: threading.Event | None = None,
+    on_plan: Callable[[float], None] | None = None,
 ) -> Repair | None:
     """Replace `built`'s hint with a whole repaired plan, or None when no repair was
-    found within `budget_s` (the previous plan stays the hint)."""
+    found within `budget_s` (the previous plan stays the hint). `on_plan` hears each
+    better repaired plan's objective as it is found."""
     started = time.monotonic()
     proto = built.model.proto
     hinted = dict(zip(proto.solution_hint.vars, proto.solution_hint.values, strict=True))
@@ -53,7 +56,7 @@ def repair_hint(
             return None
         if first_week + 1 + free >= built.timeline.num_weeks:
             return None  # nothing would stay fixed: the full search is the repair
-        found = _repaired(built, hinted, 7 * (first_week + 1 + free), remaining, stop)
+        found = _repaired(built, hinted, 7 * (first_week + 1 + free), remaining, stop, on_plan)
         if found is not None:
             values, objective = found
             hint_all(built.model, values)
@@ -67,6 +70,7 @@ def _repaired(
     keep_from_day: int,
     budget_s: float,
     stop: threading.Event | None,
+    on_plan: Callable[[float], None] | None,
 ) -> tuple[list[int], float] | None:
     """Every variable's value in a plan keeping the hinted decisions from `keep_from_day`,
     and the plan's objective."""
@@ -75,4 +79,4 @@ def _repaired(
         if day >= keep_from_day and var.index in hinted:
             model.add(model.get_int_var_from_proto_index(var.index) == hinted[var.index])
     options = built.timeline.request.options
-    return solve_stage(options, model, budget_s, stop, REPAIR_STALL_S)
+    return solve_stage(options, model, budget_s, stop, REPAIR_STALL_S, on_plan=on_plan)

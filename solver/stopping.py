@@ -26,15 +26,18 @@ def solve_stoppable(
     return _solve_watched(solver, model, callback, stop.is_set)
 
 
-class _Improvements(cp_model.CpSolverSolutionCallback):
-    """Remembers when the search last found a better plan."""
+class Improvements(cp_model.CpSolverSolutionCallback):
+    """Remembers when the search last found a better plan, and passes on its objective."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_plan: Callable[[float], None] | None = None) -> None:
         super().__init__()
         self.last: float | None = None
+        self.on_plan = on_plan
 
     def on_solution_callback(self) -> None:
         self.last = time.monotonic()
+        if self.on_plan is not None:
+            self.on_plan(self.objective_value)
 
 
 def solve_until_stalled(
@@ -42,11 +45,13 @@ def solve_until_stalled(
     model: cp_model.CpModel,
     stop: threading.Event | None,
     stall_s: float,
+    on_plan: Callable[[float], None] | None = None,
 ) -> cp_model.CpSolverStatus:
     """Like `solve_stoppable`, and also ended once a plan exists and `stall_s` has passed
     without a better one: for warm-start stages, whose bound is too weak for a gap limit
-    to end them (a proof there takes longer than the stage is worth)."""
-    improvements = _Improvements()
+    to end them (a proof there takes longer than the stage is worth). `on_plan` hears
+    each better plan's objective (as CP-SAT scales it)."""
+    improvements = Improvements(on_plan)
 
     def stalled() -> bool:
         last = improvements.last

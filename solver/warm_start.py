@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -21,7 +21,7 @@ from solver.model import BuiltModel, build_model
 from solver.rules.base import Rule
 from solver.rules.registry import placement_rules
 from solver.schemas import PlanRequest, SolveOptions
-from solver.stopping import new_solver, solve_stoppable, solve_until_stalled
+from solver.stopping import Improvements, new_solver, solve_stoppable, solve_until_stalled
 from solver.timeline import Timeline
 
 Hint = dict[str, int]
@@ -91,18 +91,25 @@ def solve_stage(
     stop: threading.Event | None,
     stall_s: float,
     gap_limit: float = 0.0,
+    on_plan: Callable[[float], None] | None = None,
 ) -> tuple[list[int], float] | None:
     """Solve a stage's copy of the model: every variable's value and the plan's objective,
-    or None. Ends when it stalls, except under a deterministic limit (which it keeps)."""
+    or None. Ends when it stalls, except under a deterministic limit (which it keeps).
+    `on_plan` hears each better plan's objective (in the plan's units)."""
     solver = stage_solver(options, budget_s)
     solver.parameters.relative_gap_limit = gap_limit
+    heard = None if on_plan is None else _in_plan_units(on_plan)
     if options.deterministic_time is None:
-        status = solve_until_stalled(solver, model, stop, stall_s)
+        status = solve_until_stalled(solver, model, stop, stall_s, heard)
     else:
-        status = solve_stoppable(solver, model, stop)
+        status = solve_stoppable(solver, model, stop, Improvements(heard))
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return solution_values(solver, model), solver.objective_value / 100  # in hundredths
+
+
+def _in_plan_units(on_plan: Callable[[float], None]) -> Callable[[float], None]:
+    return lambda scaled: on_plan(scaled / 100)  # weights are kept in hundredths
 
 
 def apply_hint(built: BuiltModel, hint: Hint) -> None:

@@ -185,3 +185,23 @@ def test_bench_command_rejects_bad_options(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["--instances", "nope", "--out", str(tmp_path)])
     assert result.exit_code == 2
     assert "unknown instance" in result.output
+
+
+def test_replan_timings_take_medians_and_count_a_miss_as_slowest() -> None:
+    from benchmarks.explain_replan import Timed, _runs_row, replan_instances
+
+    runs = [
+        Timed(seconds=3.0, objective=10.0, status="optimal", trace=[(0.5, 12.0), (0.9, 10.0)]),
+        Timed(seconds=4.0, objective=11.0, status="feasible", trace=[(0.4, 11.0)]),
+        Timed(seconds=5.0, objective=10.0, status="optimal", trace=[(1.5, 10.0)]),
+    ]
+    row = _runs_row(runs, target=10.0)
+    assert row["to_objective_runs"] == [0.9, None, 1.5]
+    assert row["to_objective_s"] == 1.5  # the miss is the slowest of three
+    assert row["seconds"] == 4.0 and row["objective"] == 10.0
+    assert row["status"] == "feasible/optimal"
+    assert _runs_row(runs[1:2], target=10.0)["to_objective_s"] is None
+    names = replan_instances()
+    assert "reference-10k-16w.json" in names
+    index = read_index()
+    assert all(index[n].weeks == 16 for n in names)

@@ -273,10 +273,8 @@ def markdown(explain_rows: list[dict[str, object]], replans: list[dict[str, obje
             )
     lines.append("")
     for rep in replans:
-        ratio = rep["speedup_to_equal_objective"]
         lines.append(
-            f"- {rep['instance']}: re-plan vs cold, to equal objective "
-            f"{'cold did not reach it (median)' if ratio is None else f'{ratio}x'}; "
+            f"- {rep['instance']}: re-plan vs cold, to equal objective {_ratio_words(rep)}; "
             f"re-plan's own violations {rep['replan_violations_of_its_own']}; empty log "
             f"keeps the future: {rep['empty_log_replan']['future_unchanged']} "  # type: ignore[index]
             f"(the plan in progress was {rep['scratch']['status']})."  # type: ignore[index]
@@ -289,6 +287,17 @@ def markdown(explain_rows: list[dict[str, object]], replans: list[dict[str, obje
             f"over {len(known)} of {len(replans)} instances (range {known[0]}-{known[-1]}x)."
         )
     return "\n".join(lines) + "\n"
+
+
+def _ratio_words(rep: dict[str, object]) -> str:
+    ratio = rep["speedup_to_equal_objective"]
+    if ratio is not None:
+        return f"{ratio}x"
+    warm, cold = rep["replan"], rep["cold"]
+    assert isinstance(warm, dict) and isinstance(cold, dict)
+    if warm["to_objective_s"] is None:
+        return "no ratio: most runs of both ended above the best plan of all runs"
+    return "no ratio: most cold runs never reached the re-plan's best plan"
 
 
 def main() -> None:

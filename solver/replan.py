@@ -18,6 +18,8 @@
 - **The future changes as little as possible**: the soft rule CHANGE (solver/replan_rules.py,
   weight `CHANGE_WEIGHT` per changed slot) and the previous plan as the solver's hint,
   first repaired near `as_of` with the weeks after that kept (solver/replan_repair.py).
+  With an empty log an optimal plan in progress comes back unchanged; one that stopped
+  at its time limit may be improved, where the gain outweighs what CHANGE counts.
 - **Pins** (PIN, hard): a session forced onto a date or slot, or forbidden there.
 
 Weeks after `as_of`'s week are planned under every hard rule, exactly as `solve` would.

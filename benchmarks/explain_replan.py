@@ -35,7 +35,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from benchmarks.paths import INDEX_FILE, INSTANCES_DIR
+from benchmarks.paths import INSTANCES_DIR
+from benchmarks.suite import read_index
 from solver.explain import explain
 from solver.replan import prepare, replan, split_violations
 from solver.schemas import AvailabilityException, LoggedSession, PlanRequest, ReplanLog, SolveResult
@@ -52,17 +53,15 @@ def load(name: str, **options: object) -> PlanRequest:
 
 
 def infeasible_instances() -> list[str]:
-    index = json.loads(INDEX_FILE.read_text())
-    return sorted(n for n, meta in index.items() if meta.get("expected_status") == "infeasible")
+    return sorted(n for n, info in read_index().items() if info.expected_status == "infeasible")
 
 
 def replan_instances() -> list[str]:
     """Every feasible 16-week calendar of the suite."""
-    index = json.loads(INDEX_FILE.read_text())
     return sorted(
         n
-        for n, meta in index.items()
-        if meta.get("expected_status") == "feasible" and meta.get("weeks") == REPLAN_WEEKS
+        for n, info in read_index().items()
+        if info.expected_status == "feasible" and info.weeks == REPLAN_WEEKS
     )
 
 

@@ -68,7 +68,7 @@ def solve_placement(
     """Step 1: the best placement the model without content finds within `budget_s`."""
     request = built.timeline.request
     plain = build_model(request, timeline=built.timeline, rules=placement_rules(extra_rules))
-    solver = _solver(built, budget_s)
+    solver = stage_solver(request.options, max(budget_s, MIN_STEP_S))
     if solve_stoppable(solver, plain.model, stop) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     values = {var.name: int(solver.value(var)) for _day, var in decision_vars(plain)}
@@ -126,7 +126,3 @@ def _content_for(
     options = built.timeline.request.options
     budget = max(budget_s, MIN_STEP_S)
     return solve_stage(options, model, budget, stop, CONTENT_STALL_S, gap_limit=0.01)
-
-
-def _solver(built: BuiltModel, budget_s: float) -> cp_model.CpSolver:
-    return stage_solver(built.timeline.request.options, max(budget_s, MIN_STEP_S))

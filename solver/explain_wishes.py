@@ -47,14 +47,10 @@ class WishExplainer:
 
     def model(self, cutoff: int | None) -> ExplainModel:
         if cutoff not in self.models:
-            if cutoff is None:
-                self.models[cutoff] = build_explain_model(
-                    self.timeline.request, timeline=self.timeline
-                )
-            else:
-                self.models[cutoff] = build_explain_model(
-                    self.timeline.request, cutoff_weeks=cutoff
-                )
+            whole = self.timeline if cutoff is None else None
+            self.models[cutoff] = build_explain_model(
+                self.timeline.request, timeline=whole, cutoff_weeks=cutoff
+            )
         return self.models[cutoff]
 
 

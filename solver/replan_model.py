@@ -379,15 +379,7 @@ def reference_slack(
     if _facts_break_nothing(model, time_limit_s, seed):
         return {}  # the common case, proved at once: no slack anywhere
     cp.minimize(model.weighted_slack())
-    solver = new_solver()
-    # One worker, no presolve, no LP: with the past fixed and the rest of the week empty,
-    # almost nothing is left to decide, and presolve or the LP alone took seconds
-    # (measured on a 16-week plan re-planned at week 9).
-    solver.parameters.num_workers = 1
-    solver.parameters.cp_model_presolve = False
-    solver.parameters.linearization_level = 0
-    solver.parameters.random_seed = seed
-    solver.parameters.max_time_in_seconds = time_limit_s
+    solver = _reference_solver(time_limit_s, seed)
     code = solver.solve(cp)
     if code == cp_model.INFEASIBLE:
         return "infeasible"
@@ -409,13 +401,21 @@ def _facts_break_nothing(model: ReplanModel, time_limit_s: float, seed: int) -> 
     for entry in model.slack:
         for var in entry.variables:
             zero.add(zero.get_int_var_from_proto_index(var.index) == 0)
+    solver = _reference_solver(min(time_limit_s, ZERO_SLACK_TIME_S), seed)
+    return solver.solve(zero) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def _reference_solver(time_limit_s: float, seed: int) -> cp_model.CpSolver:
+    """One worker, no presolve, no LP: with the past fixed and the rest of the week empty,
+    almost nothing is left to decide, and presolve (5 s) or the LP alone took seconds
+    (measured on a 16-week plan re-planned at week 9)."""
     solver = new_solver()
     solver.parameters.num_workers = 1
     solver.parameters.cp_model_presolve = False
     solver.parameters.linearization_level = 0
     solver.parameters.random_seed = seed
-    solver.parameters.max_time_in_seconds = min(time_limit_s, ZERO_SLACK_TIME_S)
-    return solver.solve(zero) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    solver.parameters.max_time_in_seconds = time_limit_s
+    return solver
 
 
 def bound_slack(model: ReplanModel, reference: Reference, *, exact: bool = True) -> None:

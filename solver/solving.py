@@ -158,15 +158,13 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
 
 
 def configure(solver: cp_model.CpSolver, request: PlanRequest) -> None:
+    """The request's options on a solver from `new_solver()` (which leaves Ctrl-C alone)."""
     options = request.options
     params = solver.parameters
     params.max_time_in_seconds = options.time_limit_s
     params.num_workers = options.num_workers
     params.random_seed = options.random_seed
     params.relative_gap_limit = options.relative_gap_limit
-    # Ctrl-C belongs to the caller (the CLI stops through `stop`); CP-SAT's own handler
-    # aborts the process from a worker thread.
-    params.catch_sigint_signal = False
     # Measured on the benchmark suite (benchmarks/README.md): without probing in presolve
     # the first plan comes about twice as soon and 16-week plans are proved sooner too.
     params.cp_model_probing_level = PROBING_LEVEL

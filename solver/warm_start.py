@@ -71,17 +71,35 @@ def hint_all(model: cp_model.CpModel, values: Sequence[int]) -> None:
         model.add_hint(model.get_int_var_from_proto_index(index), value)
 
 
-def stage_solver(options: SolveOptions, budget_s: float) -> cp_model.CpSolver:
+def stage_solver(
+    options: SolveOptions, budget_s: float, deterministic_share: float = 0.25
+) -> cp_model.CpSolver:
     """A solver for a stage before the main search: the request's workers and seed, the
-    final search's presolve settings (solving.py), a quarter of any deterministic limit."""
+    final search's presolve settings (solving.py; probing costs more than it gives here,
+    doubling the time to a first plan), a share of any deterministic limit."""
     solver = new_solver()
     solver.parameters.num_workers = options.num_workers
     solver.parameters.random_seed = options.random_seed
     solver.parameters.max_time_in_seconds = budget_s
     solver.parameters.cp_model_probing_level = 0
     if options.deterministic_time is not None:
-        solver.parameters.max_deterministic_time = options.deterministic_time / 4
+        solver.parameters.max_deterministic_time = options.deterministic_time * deterministic_share
     return solver
+
+
+def run_stage(
+    solver: cp_model.CpSolver,
+    model: cp_model.CpModel,
+    options: SolveOptions,
+    stop: threading.Event | None,
+    stall_s: float,
+    on_plan: Callable[[float], None] | None = None,
+) -> cp_model.CpSolverStatus:
+    """Solve a stage: it ends when it stalls, except under a deterministic limit, which
+    it keeps (a stall is wall-clock time, and would make the result vary by machine)."""
+    if options.deterministic_time is None:
+        return solve_until_stalled(solver, model, stop, stall_s, on_plan)
+    return solve_stoppable(solver, model, stop, Improvements(on_plan))
 
 
 def solve_stage(
@@ -99,10 +117,7 @@ def solve_stage(
     solver = stage_solver(options, budget_s)
     solver.parameters.relative_gap_limit = gap_limit
     heard = None if on_plan is None else _in_plan_units(on_plan)
-    if options.deterministic_time is None:
-        status = solve_until_stalled(solver, model, stop, stall_s, heard)
-    else:
-        status = solve_stoppable(solver, model, stop, Improvements(heard))
+    status = run_stage(solver, model, options, stop, stall_s, heard)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return solution_values(solver, model), solver.objective_value / 100  # in hundredths
@@ -157,19 +172,9 @@ def rolling_hint(
                 built.model.add(var == values[var.name])
             else:
                 built.model.add_hint(var, values[var.name])
-        solver = new_solver()
-        solver.parameters.num_workers = options.num_workers
-        solver.parameters.random_seed = options.random_seed
-        solver.parameters.max_time_in_seconds = min(remaining, attempt_time)
-        solver.parameters.catch_sigint_signal = False
+        solver = stage_solver(options, min(remaining, attempt_time), deterministic_share=1 / 8)
         solver.parameters.relative_gap_limit = 0.02
-        # Probing costs more than it gives on a window: it doubles the time to a first plan.
-        solver.parameters.cp_model_probing_level = 0
-        if options.deterministic_time is not None:
-            solver.parameters.max_deterministic_time = options.deterministic_time / 8
-            status = solve_stoppable(solver, built.model, stop)
-        else:
-            status = solve_until_stalled(solver, built.model, stop, WINDOW_STALL_S)
+        status = run_stage(solver, built.model, options, stop, WINDOW_STALL_S)
         if stop is not None and stop.is_set():
             return WarmStartReport(None, windows, time.monotonic() - started)
         windows += 1

@@ -6,9 +6,9 @@
   constant, so actual minutes and loads count in R5 (progression), R8 (acute:chronic load)
   and R11 (single-run spike), and weeks before `as_of` keep their recovery flags.
 - **Past facts never make the future infeasible.** The rules apply to what the solver
-  decides. Every hard constraint filed under a week up to `as_of`'s week gets counted
-  slack; a first, small solve over those weeks only, with nothing new planned for the
-  rest of `as_of`'s week, finds the slack the facts force (three runs on three days in a
+  decides. Every hard constraint filed under a week up to `as_of`'s week (from the first
+  week the log changes) gets counted slack; a first, small solve over those weeks only,
+  with nothing new planned for the rest of `as_of`'s week, finds the slack the facts force (three runs on three days in a
   row, two strength sessions 24 h apart, a week already over R10's cap). The real solve
   then keeps every constraint either whole or broken exactly as the facts broke it: no
   decision adds to a broken rule (no seventh run in a week that already has six), and

@@ -1,0 +1,97 @@
+"""The re-plan's reference solve gives slack only from the first week the log changes.
+
+Weeks before that week are as the plan in progress had them; they hold as hard rules,
+unless the plan itself broke a rule there, and then the reference is solved again with
+slack on every week (solver/replan_model.py, `reference_slack`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from solver import replan_model
+from solver.replan import prepare, replan, replan_rules, split_violations
+from solver.replan_model import broken_groups, first_changed_week, reference_slack
+from solver.schemas import AvailabilityException, LoggedSession, ReplanLog, Session, SolveResult
+from tests.test_replan import START
+from tests.test_replan_repair import planned
+
+AS_OF = START + dt.timedelta(days=7 * 4 + 2)  # Wednesday of week 5 (index 4)
+
+
+def _sessions_of_week(previous: SolveResult, week: int, kind: str) -> list[Session]:
+    assert previous.plan is not None
+    first = START + dt.timedelta(days=7 * week)
+    return [
+        s
+        for s in previous.plan.sessions
+        if s.kind == kind and first <= s.date < first + dt.timedelta(days=7)
+    ]
+
+
+def test_first_changed_week_is_where_the_past_first_differs() -> None:
+    request, previous = planned()
+    as_of_week = 4
+    empty = prepare(request, previous, ReplanLog(), AS_OF)
+    assert first_changed_week(empty) == as_of_week
+    run = _sessions_of_week(previous, 2, "run")[0]
+    missed = prepare(request, previous, ReplanLog(missed=[run.id]), AS_OF)
+    assert first_changed_week(missed) == 2
+    same = LoggedSession(
+        plan_id=run.id,
+        date=run.date,
+        slot=run.slot,
+        kind="run",
+        run_type=run.run_type,
+        minutes=run.minutes,
+    )
+    as_planned = prepare(request, previous, ReplanLog(sessions=[same]), AS_OF)
+    assert first_changed_week(as_planned) == as_of_week
+    ill = ReplanLog(unavailable=[AvailabilityException(date=START + dt.timedelta(days=8))])
+    assert first_changed_week(prepare(request, previous, ill, AS_OF)) == 1
+
+
+def test_the_shorter_reference_agrees_with_slack_on_every_week() -> None:
+    """A strength session and the long run missed in week 4, the week before as_of's:
+    slack from week 4 on finds what slack on every week finds."""
+    request, previous = planned()
+    missed = [s.id for s in _sessions_of_week(previous, 3, "strength")[:1]]
+    missed += [s.id for s in _sessions_of_week(previous, 3, "run") if s.run_type == "long"]
+    rp = prepare(request, previous, ReplanLog(missed=missed), AS_OF)
+    rules = replan_rules(rp)
+    assert first_changed_week(rp) == 3
+    short = reference_slack(rp, rules, time_limit_s=10, seed=1)
+    full = replan_model.solve_reference(replan_model.reference_model(rp, rules), 10, 1)
+    assert isinstance(short, dict) and isinstance(full, dict) and short
+    assert {k: sorted(v) for k, v in short.items()} == {k: sorted(v) for k, v in full.items()}
+
+
+def test_a_plan_that_broke_a_rule_before_the_log_gets_slack_there() -> None:
+    """The plan in progress has two strength sessions a day apart in week 2 (S2 wants
+    48 h): the log starts in week 4, yet the reference finds the break there, and the
+    re-plan keeps it as the past's own violation."""
+    request, previous = planned()
+    assert previous.plan is not None
+    first, second = sorted(_sessions_of_week(previous, 1, "strength"), key=lambda s: s.date)[:2]
+    taken = {(s.date, s.slot) for s in previous.plan.sessions}
+    day_after = first.date + dt.timedelta(days=1)
+    slot = next(name for name in ("pm", "am") if (day_after, name) not in taken)
+    moved = second.model_copy(
+        update={"date": day_after, "slot": slot, "id": f"{day_after}-{slot}-strength"}
+    )
+    sessions = [moved if s is second else s for s in previous.plan.sessions]
+    broken_plan = previous.model_copy(
+        update={"plan": previous.plan.model_copy(update={"sessions": sessions})}
+    )
+    run = _sessions_of_week(previous, 3, "run")[0]
+    log = ReplanLog(missed=[run.id])
+    rp = prepare(request, broken_plan, log, AS_OF)
+    assert first_changed_week(rp) == 3
+    reference = reference_slack(rp, replan_rules(rp), time_limit_s=10, seed=1)
+    assert isinstance(reference, dict)
+    assert ("S2", 1) in broken_groups(reference)
+    result = replan(request, broken_plan, log, AS_OF)
+    assert result.status in ("optimal", "feasible")
+    past, mine = split_violations(rp, result)
+    assert mine == []
+    assert any(v.rule == "S2" for v in past)

@@ -6,8 +6,11 @@ moves R11's cap, travel removes slots. CP-SAT drops a hint it cannot complete, a
 searches as if cold. Most of the repair is near `as_of`, and CHANGE (a penalty per changed
 session) keeps the rest where it was, so a small search finds it:
 
-1. keep every decision from `as_of`'s week + `free` weeks on as the previous plan has it,
-   and solve the rest (`free` = 2, then 4, then everything);
+1. keep where the previous plan has a session, and of which kind, from `as_of`'s week +
+   `free` weeks on, and solve the rest (`free` = 1, then 3, then everything). Minutes stay
+   free everywhere: after a missed week R5 needs a few weeks' ramp back to the planned
+   volume, and with the later minutes kept too no repair exists (a 16-week plan with an
+   Achilles return, measured: none with 2 or 4 weeks free, one at once with minutes free);
 2. hint every variable of the full model with the first repaired plan found, which the
    full search starts from and improves (it may still change any week).
 """
@@ -18,12 +21,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from solver.model import BuiltModel
 from solver.replan_log import Replanning
-from solver.warm_start import decision_vars, hint_all, solve_stage
+from solver.warm_start import hint_all, solve_stage
 
-FREE_WEEKS = (2, 4)  # weeks after as_of's week that the repair may change, in turn
+FREE_WEEKS = (1, 3)  # weeks after as_of's week where the repair may move sessions, in turn
 REPAIR_STALL_S = 0.3  # a repair ends once this passes without a better plan
 
 
@@ -72,11 +76,21 @@ def _repaired(
     stop: threading.Event | None,
     on_plan: Callable[[float], None] | None,
 ) -> tuple[list[int], float] | None:
-    """Every variable's value in a plan keeping the hinted decisions from `keep_from_day`,
+    """Every variable's value in a plan keeping the hinted placement from `keep_from_day`,
     and the plan's objective."""
     model = built.model.clone()
-    for day, var in decision_vars(built):
+    for day, var in placement_vars(built):
         if day >= keep_from_day and var.index in hinted:
             model.add(model.get_int_var_from_proto_index(var.index) == hinted[var.index])
     options = built.timeline.request.options
     return solve_stage(options, model, budget_s, stop, REPAIR_STALL_S, on_plan=on_plan)
+
+
+def placement_vars(built: BuiltModel) -> list[tuple[int, Any]]:
+    """(day, variable) for where sessions go and of which kind (not their minutes), and
+    the weeks' recovery flags, dated by their week's start."""
+    v = built.vars
+    out: list[tuple[int, Any]] = [(d, var) for (d, _n, _t), var in v.run.items()]
+    out.extend((d, var) for (d, _n), var in v.strength.items())
+    out.extend((7 * w, var) for w, var in v.recovery.items())
+    return out

@@ -19,10 +19,9 @@ from solver.replan_model import (
     hint_previous,
     reference_slack,
 )
-from solver.replan_repair import repair_hint
+from solver.replan_repair import placement_vars, repair_hint
 from solver.schemas import AvailabilityException, PlanRequest, ReplanLog, SolveResult
 from solver.stopping import new_solver
-from solver.warm_start import decision_vars
 from tests.test_replan import SLOTS, START, assert_clean, plan_request
 
 WEEKS = 9
@@ -74,7 +73,7 @@ def test_repair_changes_only_the_weeks_near_as_of() -> None:
     assert solver.solve(model.built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     assert abs(solver.objective_value / 100 - repaired.objective) < 1e-6
     keep_from = 7 * (rp.as_of_day // 7 + 1 + repaired.free_weeks)
-    kept = [var for day, var in decision_vars(model.built) if day >= keep_from]
+    kept = [var for day, var in placement_vars(model.built) if day >= keep_from]
     assert kept, "the calendar is long enough for some weeks to stay as planned"
     for var in kept:
         if var.index in before:

@@ -8,16 +8,18 @@
 - **Past facts never make the future infeasible.** The rules apply to what the solver
   decides. Every hard constraint filed under a week up to `as_of`'s week (from the first
   week the log changes) gets counted slack; a first, small solve over those weeks only,
-  with nothing new planned for the rest of `as_of`'s week, finds the slack the facts force (three runs on three days in a
-  row, two strength sessions 24 h apart, a week already over R10's cap). The real solve
-  then keeps every constraint either whole or broken exactly as the facts broke it: no
-  decision adds to a broken rule (no seventh run in a week that already has six), and
-  every rule the facts leave whole holds (solver/replan_model.py). Only if that leaves no
-  plan does it allow partial repairs ("never worse"). A missed long run is therefore
-  never crammed into a day where it would break R2, R4 or R11.
+  with nothing new planned for the rest of `as_of`'s week, finds the slack the facts
+  force (three runs on three days in a row, two strength sessions 24 h apart, a week
+  already over R10's cap). The real solve then keeps every constraint either whole or
+  broken exactly as the facts broke it: no decision adds to a broken rule (no seventh
+  run in a week that already has six), and every rule the facts leave whole holds
+  (solver/replan_model.py). Only if that leaves no plan does it allow partial repairs
+  ("never worse"). A missed long run is therefore never crammed into a day where it
+  would break R2, R4 or R11.
 - **The future changes as little as possible**: the soft rule CHANGE (solver/replan_rules.py,
   weight `CHANGE_WEIGHT` per changed slot) and the previous plan as the solver's hint,
-  first repaired near `as_of` with the weeks after that kept (solver/replan_repair.py).
+  first repaired near `as_of` with the later weeks' sessions kept where they were
+  (solver/replan_repair.py).
   With an empty log an optimal plan in progress comes back unchanged; one that stopped
   at its time limit may be improved, where the gain outweighs what CHANGE counts.
 - **Pins** (PIN, hard): a session forced onto a date or slot, or forbidden there.

@@ -83,7 +83,11 @@ def _repaired(
         if day >= keep_from_day and var.index in hinted:
             model.add(model.get_int_var_from_proto_index(var.index) == hinted[var.index])
     options = built.timeline.request.options
-    return solve_stage(options, model, budget_s, stop, REPAIR_STALL_S, on_plan=on_plan)
+    # One round of presolve: most of the model is fixed here, and further rounds took
+    # longer than they saved (time to the best plan 0.52 -> 0.47 s, reference-10k-16w).
+    return solve_stage(
+        options, model, budget_s, stop, REPAIR_STALL_S, on_plan=on_plan, presolve_rounds=1
+    )
 
 
 def placement_vars(built: BuiltModel) -> list[tuple[int, Any]]:

@@ -110,12 +110,16 @@ def solve_stage(
     stall_s: float,
     gap_limit: float = 0.0,
     on_plan: Callable[[float], None] | None = None,
+    presolve_rounds: int | None = None,
 ) -> tuple[list[int], float] | None:
     """Solve a stage's copy of the model: every variable's value and the plan's objective,
     or None. Ends when it stalls, except under a deterministic limit (which it keeps).
-    `on_plan` hears each better plan's objective (in the plan's units)."""
+    `on_plan` hears each better plan's objective (in the plan's units); `presolve_rounds`
+    caps presolve's rounds (CP-SAT's max_presolve_iterations)."""
     solver = stage_solver(options, budget_s)
     solver.parameters.relative_gap_limit = gap_limit
+    if presolve_rounds is not None:
+        solver.parameters.max_presolve_iterations = presolve_rounds
     heard = None if on_plan is None else _in_plan_units(on_plan)
     status = run_stage(solver, model, options, stop, stall_s, heard)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -496,6 +496,11 @@ class StageTimes(StrictModel):
     warm_start_s: float = Field(
         default=0.0, description="Staged hints before the search (long calendars, re-plans)."
     )
+    reference_s: float = Field(
+        default=0.0,
+        description="Re-plans: the first, small solve that finds which rules the logged "
+        "facts break.",
+    )
     build_s: float = Field(default=0.0, description="Building the CP-SAT model.")
     search_s: float = Field(default=0.0, description="The main CP-SAT search.")
     explain_s: float = Field(

@@ -191,13 +191,14 @@ def test_replan_timings_take_medians_and_count_a_miss_as_slowest() -> None:
     from benchmarks.explain_replan import Timed, _runs_row, replan_instances
 
     runs = [
-        Timed(seconds=3.0, objective=10.0, status="optimal", trace=[(0.5, 12.0), (0.9, 10.0)]),
-        Timed(seconds=4.0, objective=11.0, status="feasible", trace=[(0.4, 11.0)]),
-        Timed(seconds=5.0, objective=10.0, status="optimal", trace=[(1.5, 10.0)]),
+        Timed(3.0, 10.0, "optimal", trace=[(0.5, 12.0), (0.9, 10.0)], setup=0.3),
+        Timed(4.0, 11.0, "feasible", trace=[(0.4, 11.0)], setup=0.2),
+        Timed(5.0, 10.0, "optimal", trace=[(1.5, 10.0)], setup=0.4),
     ]
     row = _runs_row(runs, target=10.0)
     assert row["to_objective_runs"] == [0.9, None, 1.5]
     assert row["to_objective_s"] == 1.5  # the miss is the slowest of three
+    assert row["setup_s"] == 0.3 and row["after_setup_s"] == 1.1  # 1.5 - 0.4
     assert row["seconds"] == 4.0 and row["objective"] == 10.0
     assert row["status"] == "feasible/optimal"
     assert _runs_row(runs[1:2], target=10.0)["to_objective_s"] is None

@@ -95,3 +95,13 @@ def test_a_plan_that_broke_a_rule_before_the_log_gets_slack_there() -> None:
     past, mine = split_violations(rp, result)
     assert mine == []
     assert any(v.rule == "S2" for v in past)
+
+
+def test_the_stages_of_a_replan_account_for_its_wall_time() -> None:
+    request, previous = planned()
+    run = _sessions_of_week(previous, 3, "run")[0]
+    result = replan(request, previous, ReplanLog(missed=[run.id]), AS_OF)
+    stages = result.stages
+    assert stages.reference_s > 0 and stages.build_s > 0 and stages.search_s > 0
+    total = stages.reference_s + stages.warm_start_s + stages.build_s + stages.search_s
+    assert abs(total + stages.explain_s - result.wall_time_s) < 0.02

@@ -17,7 +17,8 @@
    each instance gives the median over its runs, the summary the median over instances.
    The same ratio is also given after each run's set-up (`stages.reference_s` +
    `stages.build_s`: the reference solve and the model build, the same work warm or
-   cold), to show what the plan in progress saves in the search itself.
+   cold but for the strength templates' hints, which only cold builds), to show what
+   the plan in progress saves in the search itself.
 
 Run: `python -m benchmarks.explain_replan [--time-limit 60] [--workers 8] [--out FILE]
 [--replan-only] [--repeats 3] [--instances a.json,b.json]`.
@@ -292,14 +293,14 @@ def markdown(explain_rows: list[dict[str, object]], replans: list[dict[str, obje
     for rep in replans:
         lines.append(
             f"- {rep['instance']}: re-plan vs cold, to equal objective {_ratio_words(rep)} "
-            f"({_after_words(rep)} after the shared set-up); "
+            f"({_after_words(rep)} after each run's set-up); "
             f"re-plan's own violations {rep['replan_violations_of_its_own']}; empty log "
             f"keeps the future: {rep['empty_log_replan']['future_unchanged']} "  # type: ignore[index]
             f"(the plan in progress was {rep['scratch']['status']})."  # type: ignore[index]
         )
     for key, words in (
         ("speedup_to_equal_objective", "to equal objective, end to end"),
-        ("speedup_after_setup", "to equal objective, after the shared set-up"),
+        ("speedup_after_setup", "to equal objective, after each run's set-up"),
     ):
         known = sorted(float(r[key]) for r in replans if isinstance(r[key], int | float))  # type: ignore[arg-type]
         if known:

@@ -160,13 +160,13 @@ def replan(
             started=started,
             time_limit_s=max(remaining, MIN_SOLVE_S),
             explain_until=deadline,
+            # The weeks before as_of's are over: their wishes are not worth a search.
+            wishes_from_week=rp.as_of_day // 7,
         )
         if result.status != "infeasible":
             break
     if result.status == "infeasible":
         return _infeasible(rp, rules, started, reference)
-    first_week = rp.as_of_day // 7
-    result.unmet_wishes = [w for w in result.unmet_wishes if w.week >= first_week]
     stages = result.stages
     stages.build_s = round(build_s, 3)
     stages.reference_s = round(reference_s, 3)

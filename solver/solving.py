@@ -316,6 +316,7 @@ def run_model(
     time_limit_s: float | None = None,
     explain_until: float | None = None,
     params: Mapping[str, Any] | None = None,
+    wishes_from_week: int = 0,
 ) -> SolveResult:
     """Solve a built model with the request's options and read the result off it.
 
@@ -324,7 +325,8 @@ def run_model(
 
     Unmet wishes are explained by search until `explain_until` (a `time.monotonic()`
     deadline, given at least EXPLAIN_FLOOR_S); without it, only by what the calendar
-    shows at a glance.
+    shows at a glance. Only wishes of weeks from `wishes_from_week` on are reported: a
+    re-plan leaves out the weeks that are over.
     """
     request = built.timeline.request
     started = time.monotonic() if started is None else started
@@ -353,6 +355,7 @@ def run_model(
     )
     if status in ("optimal", "feasible"):
         _fill_solution(result, built, solver)
+        result.unmet_wishes = [w for w in result.unmet_wishes if w.week >= wishes_from_week]
     result.stages.search_s = round(time.monotonic() - search_started, 3)
     if result.unmet_wishes and explain_until is not None and not _stopped(stop):
         explain_started = time.monotonic()

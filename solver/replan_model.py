@@ -91,15 +91,16 @@ def first_changed_week(rp: Replanning) -> int:
     with slack on every week (reference_slack)."""
     last = last_touched_week(rp)
     start = rp.request.start_date
+    kinds = ("run", "race", "strength")  # a race's minutes count in R11's longest run
     planned = {
         (s.date, s.slot): (s.kind, s.run_type, s.minutes)
         for s in rp.previous.sessions
-        if s.date < rp.as_of and s.kind in ("run", "strength")
+        if s.date < rp.as_of and s.kind in kinds
     }
     done = {
         key: (fact.kind, fact.run_type, fact.minutes)
         for key, fact in rp.past.items()
-        if fact.kind in ("run", "strength")
+        if fact.kind in kinds
     }
     changed = [key[0] for key in planned.keys() | done.keys() if planned.get(key) != done.get(key)]
     changed += [e.date for e in rp.log.unavailable if e.date < rp.as_of]
@@ -125,10 +126,10 @@ def build_replan_model(
 
     `relax` names the groups that get slack (None: every group of the weeks from
     `slack_from_week` to as_of's, as the reference needs); the other groups of those weeks
-    hold as hard rules. Every later
-    group is switched on, unless `explaining`: then they stay free for an explanation to
-    assume (solver/explain.py). The strength templates' hints are left out unless
-    `hint_templates`: a re-plan hints the plan in progress instead.
+    hold as hard rules. Every later group is switched on, unless `explaining`: then they
+    stay free for an explanation to assume (solver/explain.py). The strength templates'
+    hints are left out unless `hint_templates`: a re-plan hints the plan in progress
+    instead.
     """
     tl = Timeline(rp.request, cutoff_weeks=cutoff)
     built = build_model(rp.request, rules, timeline=tl, explain=True, hint_templates=hint_templates)

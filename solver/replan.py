@@ -54,6 +54,7 @@ from solver.schemas import (
     ReplanLog,
     ReplanRequest,
     SolveResult,
+    UnmetWish,
     Violation,
 )
 from solver.validate import validate
@@ -162,11 +163,13 @@ def replan(
             explain_until=deadline,
             # The weeks before as_of's are over: their wishes are not worth a search.
             wishes_from_week=rp.as_of_day // 7,
+            known_wishes=_known_wishes(previous, rp),
         )
         if result.status != "infeasible":
             break
     if result.status == "infeasible":
         return _infeasible(rp, rules, started, reference)
+    result.request_digest = rp.request.digest()
     stages = result.stages
     stages.build_s = round(build_s, 3)
     stages.reference_s = round(reference_s, 3)
@@ -176,6 +179,14 @@ def replan(
         3,
     )
     return result
+
+
+def _known_wishes(previous: SolveResult | Plan, rp: Replanning) -> list[UnmetWish]:
+    """The plan in progress's explained wishes, when it was solved on this very calendar
+    (the explanations see the calendar only, not what was done)."""
+    if isinstance(previous, Plan) or previous.request_digest != rp.request.digest():
+        return []
+    return previous.unmet_wishes
 
 
 def _reporter(
@@ -241,6 +252,7 @@ def _infeasible(
         stop_reason="proved infeasible",
         conflicts=conflicts,
         model_size=built.size(),
+        request_digest=rp.request.digest(),
     )
 
 
@@ -249,6 +261,7 @@ def _undecided(rp: Replanning, started: float) -> SolveResult:
         status="unknown",
         wall_time_s=round(time.monotonic() - started, 3),
         stop_reason="time limit: the weeks the log touches were not solved in time",
+        request_digest=rp.request.digest(),
     )
 
 

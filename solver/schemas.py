@@ -8,6 +8,7 @@ Cross-field checks raise a validation error naming the field and the rule it pro
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -372,6 +373,22 @@ class PlanRequest(StrictModel):
             return max(r.date for r in self.races)
         return self.start_date + dt.timedelta(weeks=DEFAULT_HORIZON_WEEKS, days=-1)
 
+    def digest(self) -> str:
+        """SHA-256 of the request without its search options (time limit, workers, seed,
+        gap): two requests with one digest pose the same planning problem."""
+        text = self.model_dump_json(exclude={"options": set(SEARCH_OPTIONS)})
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+# Options that change how long and how the search runs, not what a plan must be.
+SEARCH_OPTIONS = (
+    "time_limit_s",
+    "deterministic_time",
+    "num_workers",
+    "random_seed",
+    "relative_gap_limit",
+)
+
 
 # Soft rules and their default weights (RULES.md §6). The wish weight of R10 and S1 is
 # derived from the others at solve time so that one missing session always costs more
@@ -522,6 +539,11 @@ class SolveResult(StrictModel):
     unmet_wishes: list[UnmetWish] = Field(default_factory=list)
     plan: Plan | None = None
     model_size: dict[str, int] = Field(default_factory=dict)
+    request_digest: str | None = Field(
+        default=None,
+        description="PlanRequest.digest() of the calendar solved. A re-plan reuses this "
+        "result's explanations of unmet wishes when its own calendar has the same digest.",
+    )
 
 
 # ---------------------------------------------------------------------------------------

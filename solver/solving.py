@@ -256,6 +256,7 @@ def _finish(
     stop: threading.Event | None,
 ) -> SolveResult:
     """Explain an infeasible calendar and account for the stages' times."""
+    result.request_digest = request.digest()
     if result.status == "infeasible" and not _stopped(stop):
         explain_started = time.monotonic()
         result.conflicts = _infeasible_conflicts(request, extra_rules, _explain_budget(deadline))
@@ -317,6 +318,7 @@ def run_model(
     explain_until: float | None = None,
     params: Mapping[str, Any] | None = None,
     wishes_from_week: int = 0,
+    known_wishes: Sequence[UnmetWish] = (),
 ) -> SolveResult:
     """Solve a built model with the request's options and read the result off it.
 
@@ -326,7 +328,9 @@ def run_model(
     Unmet wishes are explained by search until `explain_until` (a `time.monotonic()`
     deadline, given at least EXPLAIN_FLOOR_S); without it, only by what the calendar
     shows at a glance. Only wishes of weeks from `wishes_from_week` on are reported: a
-    re-plan leaves out the weeks that are over.
+    re-plan leaves out the weeks that are over. `known_wishes` were explained on the same
+    calendar before (a re-plan's plan in progress): a wish unmet by as much in the same
+    week takes their reason without a search.
     """
     request = built.timeline.request
     started = time.monotonic() if started is None else started
@@ -360,7 +364,7 @@ def run_model(
     if result.unmet_wishes and explain_until is not None and not _stopped(stop):
         explain_started = time.monotonic()
         budget = min(_explain_budget(explain_until), WISH_EXPLAIN_MAX_S)
-        _explain_unmet_wishes(result, built.timeline, budget)
+        _explain_unmet_wishes(result, built.timeline, budget, known_wishes)
         result.stages.explain_s = round(time.monotonic() - explain_started, 3)
         result.wall_time_s = round(time.monotonic() - started, 3)
     return result
@@ -444,14 +448,25 @@ def _wish_message(tl: Timeline, rule: str, week: int, wanted: int, short: int, r
     )
 
 
-def _explain_unmet_wishes(result: SolveResult, tl: Timeline, budget_s: float) -> None:
+def _explain_unmet_wishes(
+    result: SolveResult, tl: Timeline, budget_s: float, known: Sequence[UnmetWish] = ()
+) -> None:
     """Which hard rules stood in the way of each unmet wish, found like a conflict with the
-    wish made hard (solver/explain_wishes.py); all wishes share `budget_s`."""
+    wish made hard (solver/explain_wishes.py); all wishes share `budget_s`. A reason in
+    `known` for the same wish, week and shortfall is taken as it is (unless its search
+    had run out of time)."""
     from solver.explain import Budget
     from solver.explain_wishes import WishExplainer, wish_blockers
 
+    reasons = {
+        (w.rule, w.week, w.wanted, w.planned): w for w in known if UNEXPLAINED_WISH not in w.message
+    }
     explainer = WishExplainer(tl, Budget(budget_s))
     for wish in result.unmet_wishes:
+        before = reasons.get((wish.rule, wish.week, wish.wanted, wish.planned))
+        if before is not None:
+            wish.blocked_by, wish.message = list(before.blocked_by), before.message
+            continue
         found = wish_blockers(explainer, wish.rule, wish.week)
         if not found.rules and wish.blocked_by:
             continue  # the search ran out; keep what the calendar shows

@@ -1,4 +1,5 @@
-"""A re-plan reports, and explains, only the unmet wishes of the weeks still to come."""
+"""A re-plan reports, and explains, only the unmet wishes of the weeks still to come, and
+takes the plan in progress's reasons where the calendar is the same."""
 
 from __future__ import annotations
 
@@ -7,29 +8,115 @@ from typing import Any
 
 import pytest
 
-from solver import solve, solving
+from solver import explain_wishes, solve, solving
 from solver.replan import replan
-from solver.schemas import ReplanLog
+from solver.schemas import AvailabilityException, ReplanLog, SolveResult
+from solver.solving import UNEXPLAINED_WISH
 from tests.test_wishes import mon_tue_only
+
+AS_OF = dt.date(2027, 3, 9)  # Tuesday of week 2 (index 1)
+
+
+def _previous() -> SolveResult:
+    previous = solve(mon_tue_only(strict=False))
+    assert {w.week for w in previous.unmet_wishes} == {0, 1, 2}
+    assert all(w.blocked_by for w in previous.unmet_wishes)
+    return previous
+
+
+def _count_searches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The weeks whose wish is searched for a reason."""
+    searched: list[int] = []
+    real = explain_wishes.wish_blockers
+
+    def spy(explainer: Any, rule: str, week: int) -> Any:
+        searched.append(week)
+        return real(explainer, rule, week)
+
+    monkeypatch.setattr(explain_wishes, "wish_blockers", spy)
+    return searched
 
 
 def test_weeks_that_are_over_have_no_unmet_wishes_to_explain(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     request = mon_tue_only(strict=False)
-    previous = solve(request)
-    assert {w.week for w in previous.unmet_wishes} == {0, 1, 2}
+    previous = _previous().model_copy(update={"request_digest": None})  # explain afresh
     explained: list[int] = []
     real = solving._explain_unmet_wishes
 
-    def spy(result: Any, tl: Any, budget_s: float) -> None:
+    def spy(result: Any, *args: Any) -> None:
         explained.extend(w.week for w in result.unmet_wishes)
-        real(result, tl, budget_s)
+        real(result, *args)
 
     monkeypatch.setattr(solving, "_explain_unmet_wishes", spy)
-    as_of = dt.date(2027, 3, 9)  # Tuesday of week 2 (index 1)
-    result = replan(request, previous, ReplanLog(), as_of)
+    result = replan(request, previous, ReplanLog(), AS_OF)
     assert result.status in ("optimal", "feasible")
     assert {w.week for w in result.unmet_wishes} == {1, 2}
     assert sorted(set(explained)) == [1, 2]
+    assert all(w.blocked_by for w in result.unmet_wishes)
+
+
+def test_the_same_calendar_takes_the_plan_in_progress_reasons(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    request = mon_tue_only(strict=False)
+    previous = _previous()
+    assert previous.request_digest == request.digest()
+    searched = _count_searches(monkeypatch)
+    result = replan(request, previous, ReplanLog(), AS_OF)
+    assert searched == []
+    before = {(w.rule, w.week): w for w in previous.unmet_wishes}
+    assert result.unmet_wishes
+    for wish in result.unmet_wishes:
+        assert wish == before[(wish.rule, wish.week)]
+    assert result.request_digest == request.digest()
+
+
+def test_a_changed_calendar_is_explained_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    request = mon_tue_only(strict=False)
+    previous = _previous()
+    searched = _count_searches(monkeypatch)
+    away = ReplanLog(unavailable=[AvailabilityException(date=dt.date(2027, 3, 15))])
+    result = replan(request, previous, away, AS_OF)
+    assert result.request_digest != request.digest()
+    assert result.unmet_wishes and sorted(set(searched)) == sorted(
+        {w.week for w in result.unmet_wishes}
+    )
+
+
+def test_the_digest_is_the_planning_problem_not_the_search() -> None:
+    request = mon_tue_only(strict=False)
+    searched_longer = request.model_copy(
+        update={
+            "options": request.options.model_copy(
+                update={"time_limit_s": 99, "random_seed": 7, "num_workers": 2}
+            )
+        }
+    )
+    assert searched_longer.digest() == request.digest()
+    assert mon_tue_only(strict=True).digest() != request.digest()
+    away = request.model_copy(
+        update={
+            "availability": request.availability.model_copy(
+                update={"exceptions": [AvailabilityException(date=dt.date(2027, 3, 15))]}
+            )
+        }
+    )
+    assert away.digest() != request.digest()
+
+
+def test_a_reason_not_found_in_time_is_searched_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    request = mon_tue_only(strict=False)
+    previous = _previous()
+    unexplained = [
+        w.model_copy(update={"blocked_by": [], "message": f"{w.message} — {UNEXPLAINED_WISH}"})
+        if w.week == 2
+        else w
+        for w in previous.unmet_wishes
+    ]
+    previous = previous.model_copy(update={"unmet_wishes": unexplained})
+    searched = _count_searches(monkeypatch)
+    result = replan(request, previous, ReplanLog(), AS_OF)
+    assert set(searched) == {2}
     assert all(w.blocked_by for w in result.unmet_wishes)

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from solver import replan_model
 from solver.replan import prepare, replan, replan_rules, split_violations
 from solver.replan_model import broken_groups, first_changed_week, reference_slack
 from solver.schemas import AvailabilityException, LoggedSession, ReplanLog, Session, SolveResult
-from tests.test_replan import START
-from tests.test_replan_repair import planned
+from tests.test_replan import START, _changed, assert_clean
+from tests.test_replan_repair import WEEKS, planned
 
 AS_OF = START + dt.timedelta(days=7 * 4 + 2)  # Wednesday of week 5 (index 4)
 
@@ -105,3 +108,51 @@ def test_the_stages_of_a_replan_account_for_its_wall_time() -> None:
     assert stages.reference_s > 0 and stages.build_s > 0 and stages.search_s > 0
     total = stages.reference_s + stages.warm_start_s + stages.build_s + stages.search_s
     assert abs(total + stages.explain_s - result.wall_time_s) < 0.02
+
+
+@st.composite
+def recent_logs(draw: st.DrawFn) -> tuple[dt.date, ReplanLog]:
+    """as_of anywhere from week 2 on; up to four sessions of the last one to four weeks
+    missed or done differently, and maybe a day of illness in the last ten days."""
+    _request, previous = planned()
+    assert previous.plan is not None
+    as_of = START + dt.timedelta(days=draw(st.integers(min_value=8, max_value=7 * WEEKS - 2)))
+    back = as_of - dt.timedelta(days=draw(st.sampled_from([7, 14, 28])))
+    recent = [
+        s
+        for s in previous.plan.sessions
+        if back <= s.date < as_of and s.kind in ("run", "strength")
+    ]
+    chosen = (
+        draw(st.lists(st.sampled_from(recent), unique_by=lambda s: s.id, max_size=4))
+        if recent
+        else []
+    )
+    missed = [s.id for s in chosen if draw(st.booleans())]
+    done = [_changed(draw, s) for s in chosen if s.id not in missed]
+    ill = as_of - dt.timedelta(days=draw(st.integers(min_value=1, max_value=10)))
+    unavailable = [AvailabilityException(date=ill)] if draw(st.booleans()) else []
+    return as_of, ReplanLog(sessions=done, missed=missed, unavailable=unavailable)
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(case=recent_logs())
+def test_for_any_recent_log_the_shorter_reference_finds_the_same_breaks(
+    case: tuple[dt.date, ReplanLog],
+) -> None:
+    """On a 9-week plan, whatever the last weeks' log: slack from the first changed week
+    finds the groups that slack on every week finds, and the re-plan is clean."""
+    as_of, log = case
+    request, previous = planned()
+    rp = prepare(request, previous, log, as_of)
+    rules = replan_rules(rp)
+    short = reference_slack(rp, rules, time_limit_s=10, seed=1)
+    full = replan_model.solve_reference(replan_model.reference_model(rp, rules), 10, 1)
+    assert isinstance(short, dict) and isinstance(full, dict)
+    assert broken_groups(short) == broken_groups(full)
+    assert_clean(request, previous, log, as_of, replan(request, previous, log, as_of))

@@ -169,7 +169,7 @@ def replan(
             break
     if result.status == "infeasible":
         return _infeasible(rp, rules, started, reference)
-    result.request_digest = rp.request.digest()
+    result.request_digest = rp.request_digest
     stages = result.stages
     stages.build_s = round(build_s, 3)
     stages.reference_s = round(reference_s, 3)
@@ -184,7 +184,7 @@ def replan(
 def _known_wishes(previous: SolveResult | Plan, rp: Replanning) -> list[UnmetWish]:
     """The plan in progress's explained wishes, when it was solved on this very calendar
     (the explanations see the calendar only, not what was done)."""
-    if isinstance(previous, Plan) or previous.request_digest != rp.request.digest():
+    if isinstance(previous, Plan) or previous.request_digest != rp.request_digest:
         return []
     return previous.unmet_wishes
 
@@ -252,7 +252,7 @@ def _infeasible(
         stop_reason="proved infeasible",
         conflicts=conflicts,
         model_size=built.size(),
-        request_digest=rp.request.digest(),
+        request_digest=rp.request_digest,
     )
 
 
@@ -261,7 +261,7 @@ def _undecided(rp: Replanning, started: float) -> SolveResult:
         status="unknown",
         wall_time_s=round(time.monotonic() - started, 3),
         stop_reason="time limit: the weeks the log touches were not solved in time",
-        request_digest=rp.request.digest(),
+        request_digest=rp.request_digest,
     )
 
 

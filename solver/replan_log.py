@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from solver.schemas import (
     HARD_RUN_TYPES,
@@ -77,6 +78,11 @@ class Replanning:
     @property
     def as_of_day(self) -> int:
         return (self.as_of - self.request.start_date).days
+
+    @cached_property
+    def request_digest(self) -> str:
+        """The re-plan calendar's PlanRequest.digest(), worked out once."""
+        return self.request.digest()
 
 
 def _run_type(logged: LoggedSession, planned: Session | None) -> str:

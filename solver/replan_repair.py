@@ -21,11 +21,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from solver.model import BuiltModel
 from solver.replan_log import Replanning
-from solver.warm_start import hint_all, solve_stage
+from solver.warm_start import hint_all, placement_vars, solve_stage
 
 FREE_WEEKS = (1, 3)  # weeks after as_of's week where the repair may move sessions, in turn
 REPAIR_STALL_S = 0.3  # a repair ends once this passes without a better plan
@@ -88,13 +87,3 @@ def _repaired(
     return solve_stage(
         options, model, budget_s, stop, REPAIR_STALL_S, on_plan=on_plan, presolve_rounds=1
     )
-
-
-def placement_vars(built: BuiltModel) -> list[tuple[int, Any]]:
-    """(day, variable) for where sessions go and of which kind (not their minutes), and
-    the weeks' recovery flags, dated by their week's start."""
-    v = built.vars
-    out: list[tuple[int, Any]] = [(d, var) for (d, _n, _t), var in v.run.items()]
-    out.extend((d, var) for (d, _n), var in v.strength.items())
-    out.extend((7 * w, var) for w, var in v.recovery.items())
-    return out

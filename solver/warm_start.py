@@ -57,6 +57,14 @@ def decision_vars(built: BuiltModel) -> list[tuple[int, cp_model.IntVar]]:
     return out
 
 
+def placement_vars(built: BuiltModel) -> list[tuple[int, cp_model.IntVar]]:
+    """The decisions of where sessions go and of which kind (and the recovery flags):
+    every decision but the minutes."""
+    v = built.vars
+    minutes = {var.index for var in (*v.units.values(), *v.strength_units.values())}
+    return [(day, var) for day, var in decision_vars(built) if var.index not in minutes]
+
+
 def solution_values(solver: cp_model.CpSolver, model: cp_model.CpModel) -> list[int]:
     """Every variable's value in the solver's plan, by proto index."""
     count = len(model.proto.variables)

@@ -19,9 +19,10 @@ from solver.replan_model import (
     hint_previous,
     reference_slack,
 )
-from solver.replan_repair import placement_vars, repair_hint
+from solver.replan_repair import repair_hint
 from solver.schemas import AvailabilityException, PlanRequest, ReplanLog, SolveResult
 from solver.stopping import new_solver
+from solver.warm_start import placement_vars
 from tests.test_replan import SLOTS, START, assert_clean, plan_request
 
 WEEKS = 9

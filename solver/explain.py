@@ -55,19 +55,25 @@ _RULE_ORDER = {rule.id: i for i, rule in enumerate(RULES)}
 
 @dataclass(frozen=True)
 class Group:
-    """One (rule, week) group of hard constraints; `wish` marks a wish's own group."""
+    """One (rule, week) group of hard constraints; `wish` marks a wish's own group.
+
+    A wish with a `level` is held at that many runs or sessions (what a plan gave it)
+    rather than at what the athlete asked for.
+    """
 
     rule: str
     week: int | None  # None: the whole plan
     wish: bool = False
+    level: int | None = None
 
-    def order(self) -> tuple[int, int, int, str]:
+    def order(self) -> tuple[int, int, int, str, int]:
         """Deterministic order: safety rules before wishes, by week, by RULES.md order."""
         return (
             int(self.wish),
             -1 if self.week is None else self.week,
             _RULE_ORDER.get(self.rule, len(_RULE_ORDER)),
             self.rule,
+            -1 if self.level is None else self.level,
         )
 
 
@@ -140,6 +146,28 @@ class ExplainModel:
     def wish_groups(self) -> list[Group]:
         return sorted_groups(g for g in self.literals if g.wish)
 
+    def knows(self, group: Group) -> bool:
+        """Whether the group can be switched on here (a held wish: when its wish exists)."""
+        asked = Group(group.rule, group.week, wish=True)
+        return group in self.literals or (group.level is not None and asked in self.wanted)
+
+    def literal(self, group: Group) -> Any:
+        """The group's enforcement literal; a wish held at a `level` gets one on first use."""
+        if group in self.literals:
+            return self.literals[group]
+        if not self.knows(group):
+            raise KeyError(group)
+        assert group.level is not None
+        model = self.built.model
+        literal = model.new_bool_var(f"wish_{group.rule}_w{group.week}_at_{group.level}")
+        for term in self.built.terms:
+            if term.rule == group.rule and term.week == group.week and term.wanted:
+                # The term counts what is missing from what was asked.
+                model.add(term.expr <= max(0, term.wanted - group.level)).only_enforce_if(literal)
+        self.literals[group] = literal
+        self.wanted[group] = group.level
+        return literal
+
     def default_pool(self) -> list[Group]:
         """What the request holds hard: every safety group, and wishes when strict."""
         strict = self.timeline.request.options.strict_preferences
@@ -156,7 +184,7 @@ class ExplainModel:
         chosen = sorted_groups(groups)
         model = self.built.model
         model.clear_assumptions()
-        model.add_assumptions([self.literals[g] for g in chosen])
+        model.add_assumptions([self.literal(g) for g in chosen])
         code = cp_model.UNKNOWN
         for profile in PROBE_PROFILES:
             solver = probe_solver(budget, deterministic_s / len(PROBE_PROFILES), profile)
@@ -216,10 +244,13 @@ def build_explain_model(
     *,
     timeline: Timeline | None = None,
     cutoff_weeks: int | None = None,
+    hint_templates: bool = True,
 ) -> ExplainModel:
     """The explaining model: hard rules behind group literals, wishes behind their own.
 
     With `cutoff_weeks` only the calendar's first weeks exist (see `focus_weeks`).
+    `hint_templates=False` leaves out the strength templates' hints: they cost a third of
+    the build, and pay only for searches that must find a plan (suggestions).
     """
     if timeline is None:
         timeline = Timeline(request, cutoff_weeks=cutoff_weeks)
@@ -229,6 +260,7 @@ def build_explain_model(
         strict_wishes=False,
         rules=hard_rules(extra_rules),
         explain=True,
+        hint_templates=hint_templates,
     )
     model = built.model
     model.clear_objective()  # type: ignore[no-untyped-call]

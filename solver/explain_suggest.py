@@ -30,6 +30,7 @@ from solver.explain import (
     ExplainModel,
     Group,
     build_explain_model,
+    focus_weeks,
     probe_solver,
 )
 from solver.rules.base import Rule
@@ -134,9 +135,8 @@ def _exception(position: Position, minutes: int) -> AvailabilityException:
 def _enforce(xm: ExplainModel, on: Iterable[Group]) -> None:
     """Switch groups on for good (not as assumptions) in a model used once."""
     for group in on:
-        literal = xm.literals.get(group)
-        if literal is not None:
-            xm.built.model.add(literal == 1)
+        if xm.knows(group):
+            xm.built.model.add(xm.literal(group) == 1)
 
 
 def _held(xm: ExplainModel, off: set[Group], wishes: set[Group]) -> list[Group]:
@@ -179,7 +179,9 @@ def availability_blocks(base: ExplainModel, core: Sequence[Group], budget: Budge
     if not positions or budget.spent:
         return False
     relaxed = _opened(base.timeline.request, positions)
-    xm = build_explain_model(relaxed, cutoff_weeks=_cutoff(base))
+    # Only the core is switched on: the weeks up to its reach are the same question.
+    cutoffs = [c for c in (_cutoff(base), focus_weeks(base.timeline, core)) if c is not None]
+    xm = build_explain_model(relaxed, cutoff_weeks=min(cutoffs, default=None))
     _enforce(xm, core)
     code = _solver(budget, xm).solve(xm.built.model)
     return code in (cp_model.OPTIMAL, cp_model.FEASIBLE)

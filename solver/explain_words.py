@@ -210,8 +210,19 @@ PHRASES: dict[str, Phrase] = {
 WISH_PHRASES: dict[str, Phrase] = {"R10": _r10_wish, "S1": _s1_wish}
 
 
+def _held_wish(tl: Timeline, rule: str, week: int, level: int) -> str:
+    """A wish held at what the plan gave it: "the 2 runs planned (R10 asks for 3)"."""
+    if rule == "R10":
+        what, asked = "run", tl.run_days_wish(week)
+    else:
+        what, asked = "strength session", tl.strength_bounds(week, recovery=False)[0]
+    return f"the {level} {what}{'' if level == 1 else 's'} planned ({rule} asks for {asked})"
+
+
 def rule_phrase(tl: Timeline, group: Group, wanted: int | None = None) -> str:
     """What one group's rule asks, in words."""
+    if group.level is not None and group.week is not None:
+        return _held_wish(tl, group.rule, group.week, group.level)
     table = WISH_PHRASES if group.wish else PHRASES
     phrase = table.get(group.rule)
     if phrase is not None:

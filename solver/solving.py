@@ -357,14 +357,16 @@ def run_model(
         stop_reason=_stop_reason(status, solver, stop, request),
         model_size=built.size(),
     )
+    unmet: dict[tuple[str, int], int] = {}
     if status in ("optimal", "feasible"):
         _fill_solution(result, built, solver)
+        unmet = {(w.rule, w.week): w.planned for w in result.unmet_wishes}
         result.unmet_wishes = [w for w in result.unmet_wishes if w.week >= wishes_from_week]
     result.stages.search_s = round(time.monotonic() - search_started, 3)
     if result.unmet_wishes and explain_until is not None and not _stopped(stop):
         explain_started = time.monotonic()
         budget = min(_explain_budget(explain_until), WISH_EXPLAIN_MAX_S)
-        _explain_unmet_wishes(result, built.timeline, budget, known_wishes)
+        _explain_unmet_wishes(result, built.timeline, budget, unmet, known_wishes)
         result.stages.explain_s = round(time.monotonic() - explain_started, 3)
         result.wall_time_s = round(time.monotonic() - started, 3)
     return result
@@ -449,19 +451,24 @@ def _wish_message(tl: Timeline, rule: str, week: int, wanted: int, short: int, r
 
 
 def _explain_unmet_wishes(
-    result: SolveResult, tl: Timeline, budget_s: float, known: Sequence[UnmetWish] = ()
+    result: SolveResult,
+    tl: Timeline,
+    budget_s: float,
+    unmet: dict[tuple[str, int], int],
+    known: Sequence[UnmetWish] = (),
 ) -> None:
     """Which hard rules stood in the way of each unmet wish, found like a conflict with the
-    wish made hard (solver/explain_wishes.py); all wishes share `budget_s`. A reason in
-    `known` for the same wish, week and shortfall is taken as it is (unless its search
-    had run out of time)."""
+    wish made hard (solver/explain_wishes.py); all wishes share `budget_s`. `unmet` maps
+    every (rule, week) wish the plan left unmet, reported or not, to what it planned. A
+    reason in `known` for the same wish, week and shortfall is taken as it is (unless its
+    search had run out of time)."""
     from solver.explain import Budget
     from solver.explain_wishes import WishExplainer, wish_blockers
 
     reasons = {
         (w.rule, w.week, w.wanted, w.planned): w for w in known if UNEXPLAINED_WISH not in w.message
     }
-    explainer = WishExplainer(tl, Budget(budget_s))
+    explainer = WishExplainer(tl, Budget(budget_s), unmet)
     for wish in result.unmet_wishes:
         before = reasons.get((wish.rule, wish.week, wish.wanted, wish.planned))
         if before is not None:

@@ -107,7 +107,7 @@ def assert_minimal(req: PlanRequest, groups: tuple[Group, ...]) -> None:
     def feasible(on: list[Group]) -> bool:
         xm = build_explain_model(req)
         for group in on:
-            xm.built.model.add(xm.literals[group] == 1)
+            xm.built.model.add(xm.literal(group) == 1)
         solver = new_solver()
         solver.parameters.num_workers = 2
         solver.parameters.max_time_in_seconds = 20

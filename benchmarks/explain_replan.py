@@ -19,6 +19,8 @@
    `stages.build_s`: the reference solve and the model build, the same work warm or
    cold but for the strength templates' hints, which only cold builds), to show what
    the plan in progress saves in the search itself.
+   Each row also counts the unmet wishes it reports, how many of them say their reason
+   was not found within the time limit, and the seconds spent explaining them.
 
 Run: `python -m benchmarks.explain_replan [--time-limit 60] [--workers 8] [--out FILE]
 [--replan-only] [--repeats 3] [--instances a.json,b.json]`.
@@ -44,7 +46,7 @@ from benchmarks.suite import read_index
 from solver.explain import explain
 from solver.replan import prepare, replan, split_violations
 from solver.schemas import AvailabilityException, LoggedSession, PlanRequest, ReplanLog, SolveResult
-from solver.solving import Progress, solve
+from solver.solving import UNEXPLAINED_WISH, Progress, solve
 
 REPLAN_WEEKS = 16  # the issue's "16-week plan at mid-season"
 REPLAN_WEEK = 8  # 0-based: the re-plan starts on the first day of week 9
@@ -144,6 +146,9 @@ class Timed:
     status: str = ""
     trace: list[tuple[float, float]] = field(default_factory=list)  # (seconds, objective)
     setup: float = 0.0  # the reference solve and the model build, before any search
+    wishes: int = 0  # unmet wishes reported
+    unexplained: int = 0  # of which the reason was not found within the time limit
+    explain_s: float = 0.0  # explaining them
 
     def reached(self, target: float | None) -> float | None:
         """When a plan at least as good as `target` was first reported."""
@@ -167,6 +172,9 @@ def timed(run: Callable[..., SolveResult]) -> tuple[Timed, SolveResult]:
     out.objective = result.objective
     out.status = result.status
     out.setup = result.stages.reference_s + result.stages.build_s
+    out.wishes = len(result.unmet_wishes)
+    out.unexplained = sum(UNEXPLAINED_WISH in w.message for w in result.unmet_wishes)
+    out.explain_s = result.stages.explain_s
     if result.objective is not None:
         out.trace.append((out.seconds, result.objective))
     return out, result
@@ -226,7 +234,14 @@ def _ratio(cold: object, warm: object) -> float | None:
 
 
 def _row(t: Timed) -> dict[str, object]:
-    return {"status": t.status, "seconds": t.seconds, "objective": t.objective}
+    return {
+        "status": t.status,
+        "seconds": t.seconds,
+        "objective": t.objective,
+        "wishes": t.wishes,
+        "unexplained": t.unexplained,
+        "explain_s": t.explain_s,
+    }
 
 
 def _runs_row(runs: list[Timed], target: float | None) -> dict[str, object]:
@@ -245,6 +260,9 @@ def _runs_row(runs: list[Timed], target: float | None) -> dict[str, object]:
         "to_objective_s": round(middle, 2) if math.isfinite(middle) else None,
         "to_objective_runs": [None if t is None else round(t, 2) for t in reached],
         "setup_s": round(statistics.median(r.setup for r in runs), 2),
+        "wishes": max(r.wishes for r in runs),
+        "unexplained": max(r.unexplained for r in runs),
+        "explain_s": round(statistics.median(r.explain_s for r in runs), 2),
         "after_setup_s": round(after, 2) if math.isfinite(after) else None,
     }
 
@@ -276,8 +294,8 @@ def markdown(explain_rows: list[dict[str, object]], replans: list[dict[str, obje
     lines += [
         "",
         "| instance | run | status | seconds | objective | to the best objective (s) | runs "
-        "| set-up s | after set-up s |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| set-up s | after set-up s | unmet wishes (unexplained) | explain s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for rep in replans:
         for key in ("scratch", "replan", "cold", "empty_log_replan"):
@@ -287,7 +305,8 @@ def markdown(explain_rows: list[dict[str, object]], replans: list[dict[str, obje
                 f"| {rep['instance']} | {key} | {row['status']} | {row['seconds']} | "
                 f"{row['objective']} | {row.get('to_objective_s', '-')} | "
                 f"{row.get('to_objective_runs', '-')} | {row.get('setup_s', '-')} | "
-                f"{row.get('after_setup_s', '-')} |"
+                f"{row.get('after_setup_s', '-')} | {row['wishes']} ({row['unexplained']}) | "
+                f"{row['explain_s']} |"
             )
     lines.append("")
     for rep in replans:

@@ -191,9 +191,9 @@ def test_replan_timings_take_medians_and_count_a_miss_as_slowest() -> None:
     from benchmarks.explain_replan import Timed, _runs_row, replan_instances
 
     runs = [
-        Timed(3.0, 10.0, "optimal", trace=[(0.5, 12.0), (0.9, 10.0)], setup=0.3),
-        Timed(4.0, 11.0, "feasible", trace=[(0.4, 11.0)], setup=0.2),
-        Timed(5.0, 10.0, "optimal", trace=[(1.5, 10.0)], setup=0.4),
+        Timed(3.0, 10.0, "optimal", trace=[(0.5, 12.0), (0.9, 10.0)], setup=0.3, wishes=4),
+        Timed(4.0, 11.0, "feasible", trace=[(0.4, 11.0)], setup=0.2, wishes=5, unexplained=1),
+        Timed(5.0, 10.0, "optimal", trace=[(1.5, 10.0)], setup=0.4, explain_s=2.0),
     ]
     row = _runs_row(runs, target=10.0)
     assert row["to_objective_runs"] == [0.9, None, 1.5]
@@ -201,6 +201,8 @@ def test_replan_timings_take_medians_and_count_a_miss_as_slowest() -> None:
     assert row["setup_s"] == 0.3 and row["after_setup_s"] == 1.1  # 1.5 - 0.4
     assert row["seconds"] == 4.0 and row["objective"] == 10.0
     assert row["status"] == "feasible/optimal"
+    # Wishes: the most any run reported or left unexplained; the median explaining time.
+    assert (row["wishes"], row["unexplained"], row["explain_s"]) == (5, 1, 0.0)
     assert _runs_row(runs[1:2], target=10.0)["to_objective_s"] is None
     names = replan_instances()
     assert "reference-10k-16w.json" in names

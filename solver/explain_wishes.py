@@ -8,8 +8,9 @@ one budget per solve, after which only what the calendar shows at a glance is re
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from solver.explain import (
     Budget,
@@ -30,12 +31,21 @@ class WishBlockers:
 
     rules: list[str]
     reason: str
-    groups: tuple[Group, ...] = ()  # the minimal core found, the wish itself left out
+    groups: tuple[Group, ...] = ()  # the core found, the wish itself left out
+    # False when no reason was found but the search did not finish (time, or a search
+    # CP-SAT could not decide): the wish may still be blocked.
+    settled: bool = True
 
 
 # The searches of one result share its models (by cutoff) and one wall-clock budget,
 # after which a reason is only what the calendar shows at a glance.
 WISH_BUDGET_EACH_S = 3.0
+# Each search: CP-SAT deterministic seconds, shared out over the quick search, the LP
+# search without presolve and the default one (explain.PROBE_PROFILES). Collisions through
+# strength content (sets per muscle, exercise by exercise) need the LP, so the quick search
+# gets little (8 wishes on q-sparse-30min-8w: 11.3 s with 2 s split between quick and
+# default, 3.7 s so), and a search none decides costs about a second, not three.
+WISH_PROBE: dict[str, Any] = {"deterministic_s": 2.0, "shares": (0.05, 0.5, 0.45)}
 
 
 @dataclass
@@ -46,15 +56,19 @@ class WishExplainer:
     what the plan gave it (runs or sessions); None when not known. The plan is a witness
     that every safety rule, the wishes it met and the unmet ones at what it gave them hold
     together, which lets a wish that competes with other wishes be explained with one
-    search.
+    search. `build` makes the explaining model of the calendar's first `cutoff` weeks
+    (None: all); by default that of the calendar alone, a re-plan's has the past as logged.
     """
 
     timeline: Timeline
     budget: Budget
     unmet: dict[tuple[str, int], int] | None = None
+    build: Callable[[int | None], ExplainModel] | None = None
     models: dict[int | None, ExplainModel] = field(default_factory=dict)
 
     def model(self, cutoff: int | None) -> ExplainModel:
+        if cutoff not in self.models and self.build is not None:
+            self.models[cutoff] = self.build(cutoff)
         if cutoff not in self.models:
             whole = self.timeline if cutoff is None else None
             # Probes only: no template hints (2.7 s less on a 16-week calendar's 20 wishes).
@@ -110,16 +124,18 @@ def wish_blockers(explainer: WishExplainer, rule: str, week: int) -> WishBlocker
         searches.append((whole, whole.safety_groups))
     searches.append((whole, [*whole.safety_groups, *others]))
     tried: set[tuple[int, frozenset[Group]]] = set()
+    undecided = False
     for xm, pool in searches:
         known = [g for g in pool if xm.knows(g)]
         key = (id(xm), frozenset(known))
         if key in tried:
             continue  # the same search as before (no wishes near, or nothing cut)
         tried.add(key)
-        found = _colliding(xm, subject, known, budget)
-        if found is not None:
-            return found
-    if budget.spent:
+        core, settled = _colliding(xm, subject, known, budget)
+        if core is not None:
+            return _blockers(xm, core, subject, budget)
+        undecided = undecided or not settled
+    if budget.spent or undecided:
         return at_a_glance(timeline, rule, week)
     # Nothing hard stood in the way: the plan traded the wish for a softer cost.
     return WishBlockers([], "")
@@ -145,28 +161,30 @@ def _as_planned(wish: Group, unmet: dict[tuple[str, int], int]) -> Group:
 
 def _colliding(
     xm: ExplainModel, subject: Group, pool: list[Group], budget: Budget
-) -> WishBlockers | None:
-    """The wish set against `pool`, any collision among other wishes that it is no part of
-    set aside in turn; None when nothing collides with it (or the budget ran out)."""
+) -> tuple[list[Group] | None, bool]:
+    """A core of `pool` plus the wish that needs the wish, any collision among other
+    wishes that it is no part of set aside in turn; with whether the search was decided
+    (no core: nothing collides; a core: proved minimal)."""
     while not budget.spent:
-        result = xm.probe([*pool, subject], budget)
+        result = xm.probe([*pool, subject], budget, **WISH_PROBE)
         if result.status != "infeasible":
-            return None
+            return None, result.status == "feasible"
         if subject in result.core:
-            core = _core_with(xm, subject, [g for g in result.core if g != subject], budget)
-            if core is not None:
-                return _blockers(xm, core, subject, budget)
+            found = _core_with(xm, subject, result.core, budget)
+            if found is not None:
+                return found
         # Other wishes colliding without this one (a week too short for its own wish, a
         # past the log fixed): set them aside and look again.
         unrelated = {g for g in result.core if g.wish and g != subject}
         if not unrelated:
-            return None
+            return None, True  # the rules collide without the wish: not its explanation
         pool = [g for g in pool if g not in unrelated]
-    return None
+    return None, False
 
 
 def at_a_glance(timeline: Timeline, rule: str, week: int) -> WishBlockers:
-    """Without a search: T2 when the week has fewer days with a slot than the wish."""
+    """Without a search: T2 when the week has fewer days with a slot than the wish (else
+    nothing, unsettled: the wish may be blocked all the same)."""
     wanted = (
         timeline.run_days_wish(week)
         if rule == "R10"
@@ -174,26 +192,23 @@ def at_a_glance(timeline: Timeline, rule: str, week: int) -> WishBlockers:
     )
     days = sum(1 for d in timeline.days_of_week(week) if timeline.slots_on(d))
     if days >= wanted:
-        return WishBlockers([], "")
+        return WishBlockers([], "", settled=False)
     from solver.explain_words import week_facts
 
     return WishBlockers(["T2"], week_facts(timeline, week, label="the week"))
 
 
 def _core_with(
-    xm: ExplainModel, subject: Group, pool: Sequence[Group], budget: Budget
-) -> list[Group] | None:
-    """A minimal core of `pool` plus the wish `subject` that needs the wish, or None."""
-    if budget.spent or not xm.knows(subject):
-        return None
-    result = xm.probe([*pool, subject], budget)
-    if result.status != "infeasible":
-        return None
-    core, _minimal = xm.shrink(result.core, budget, keep=[subject])
-    rest = [g for g in core if g != subject]
-    if subject not in core or xm.probe(rest, budget).status != "feasible":
+    xm: ExplainModel, subject: Group, core: Sequence[Group], budget: Budget
+) -> tuple[list[Group], bool] | None:
+    """`core` (with the wish, infeasible) shrunk keeping the wish, and whether it is proved
+    minimal; None when the rest is infeasible without the wish too."""
+    shrunk, minimal = xm.shrink(core, budget, keep=[subject], **WISH_PROBE)
+    rest = [g for g in shrunk if g != subject]
+    without = xm.probe(rest, budget, **WISH_PROBE).status
+    if subject not in shrunk or without == "infeasible":
         return None  # infeasible without the wish too: not this wish's explanation
-    return core
+    return shrunk, minimal and without == "feasible"
 
 
 def _blockers(xm: ExplainModel, core: list[Group], subject: Group, budget: Budget) -> WishBlockers:

@@ -33,7 +33,8 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING
 
 from solver.replan_log import ReplanInputError, Replanning, read_log
 from solver.replan_model import (
@@ -60,6 +61,7 @@ from solver.schemas import (
 from solver.validate import validate
 
 if TYPE_CHECKING:
+    from solver.explain import ExplainModel
     from solver.solving import Progress
 
 __all__ = [
@@ -164,6 +166,7 @@ def replan(
             # The weeks before as_of's are over: their wishes are not worth a search.
             wishes_from_week=rp.as_of_day // 7,
             known_wishes=_known_wishes(previous, rp),
+            wish_models=partial(_explaining_model, rp, rules, reference),
         )
         if result.status != "infeasible":
             break
@@ -210,32 +213,16 @@ def _infeasible(
     The explanation searches the groups after as_of's week (and the pins); the weeks the
     facts touch keep their slack, so only what the solver decides is in question.
     """
-    from solver.explain import ALWAYS_ON, Budget, ExplainModel, Group, find_cores
+    from solver.explain import Budget, find_cores
     from solver.explain_words import describe_core
 
-    model = build_replan_model(
-        rp,
-        _hard(rules),
-        relax=broken_groups(reference or {}),
-        explaining=True,
-        hint_templates=True,
-    )
-    if reference:
-        bound_slack(model, reference, exact=False)
-    built = model.built
-    built.model.clear_objective()  # type: ignore[no-untyped-call]
-    literals: dict[Group, Any] = {}
-    for (rule, week), lit in model.open_groups.items():
-        if rule in ALWAYS_ON:
-            built.model.add(lit == 1)
-        else:
-            literals[Group(rule, week)] = lit
-    xm = ExplainModel(built=built, literals=literals, wanted={})
+    xm = _explaining_model(rp, rules, reference or {}, None, hint_templates=True)
+    built = xm.built
     from solver.solving import EXPLAIN_FLOOR_S
 
     limit = rp.request.options.time_limit_s
     budget = Budget(max(EXPLAIN_FLOOR_S, limit - (time.monotonic() - started)))
-    _status, cores = find_cores(xm, xm.safety_groups, budget)
+    _status, cores = find_cores(xm, xm.default_pool(), budget)
     conflicts = [describe_core(core, None) for core in cores]
     if not conflicts:
         conflicts = [
@@ -254,6 +241,32 @@ def _infeasible(
         model_size=built.size(),
         request_digest=rp.request_digest,
     )
+
+
+def _explaining_model(
+    rp: Replanning,
+    rules: Sequence[Rule],
+    reference: Reference,
+    cutoff: int | None,
+    *,
+    hint_templates: bool = False,
+) -> ExplainModel:
+    """The re-plan as an explaining model (solver/explain.py): the past as logged, the
+    weeks it touches held as the re-plan holds them (a broken rule never worse), every
+    later group and each wish behind a literal of its own."""
+    from solver.explain import explain_model_of
+
+    model = build_replan_model(
+        rp,
+        _hard(rules),
+        cutoff,
+        relax=broken_groups(reference),
+        explaining=True,
+        hint_templates=hint_templates,
+    )
+    if reference:
+        bound_slack(model, reference, exact=False)
+    return explain_model_of(model.built, model.open_groups)
 
 
 def _undecided(rp: Replanning, started: float) -> SolveResult:

@@ -34,6 +34,7 @@ from solver.model import BuiltModel, build_model
 from solver.replan_log import ReplanInputError, Replanning
 from solver.rules.base import Rule
 from solver.rules.content import CONTENT_KEY
+from solver.rules.registry import all_rules
 from solver.schemas import Plan
 from solver.stopping import new_solver
 from solver.timeline import UNIT, Timeline
@@ -127,12 +128,20 @@ def build_replan_model(
     `relax` names the groups that get slack (None: every group of the weeks from
     `slack_from_week` to as_of's, as the reference needs); the other groups of those weeks
     hold as hard rules. Every later group is switched on, unless `explaining`: then they
-    stay free for an explanation to assume (solver/explain.py). The strength templates'
-    hints are left out unless `hint_templates`: a re-plan hints the plan in progress
-    instead.
+    stay free for an explanation to assume (solver/explain.py), and only the hard rules
+    are encoded (as `build_explain_model` does). The strength templates' hints are left out
+    unless `hint_templates`: a re-plan hints the plan in progress instead.
     """
     tl = Timeline(rp.request, cutoff_weeks=cutoff)
-    built = build_model(rp.request, rules, timeline=tl, explain=True, hint_templates=hint_templates)
+    built = build_model(
+        rp.request,
+        rules,
+        timeline=tl,
+        strict_wishes=False if explaining else None,
+        rules=[r for r in all_rules(rules) if r.hard] if explaining else None,
+        explain=True,
+        hint_templates=hint_templates,
+    )
     model = built.model
     last = last_touched_week(rp)
     relaxed: dict[int, Group] = {}

@@ -8,7 +8,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ortools.sat.python import cp_model
 
@@ -36,6 +36,9 @@ from solver.warm_start import (
     solution_values,
 )
 from solver.weights import scaled
+
+if TYPE_CHECKING:
+    from solver.explain import ExplainModel
 
 STATUS: dict[cp_model.CpSolverStatus, Status] = {
     cp_model.OPTIMAL: "optimal",
@@ -319,6 +322,7 @@ def run_model(
     params: Mapping[str, Any] | None = None,
     wishes_from_week: int = 0,
     known_wishes: Sequence[UnmetWish] = (),
+    wish_models: Callable[[int | None], ExplainModel] | None = None,
 ) -> SolveResult:
     """Solve a built model with the request's options and read the result off it.
 
@@ -330,7 +334,8 @@ def run_model(
     shows at a glance. Only wishes of weeks from `wishes_from_week` on are reported: a
     re-plan leaves out the weeks that are over. `known_wishes` were explained on the same
     calendar before (a re-plan's plan in progress): a wish unmet by as much in the same
-    week takes their reason without a search.
+    week takes their reason without a search. `wish_models` builds the models the reasons
+    are searched on (a re-plan's: with the past as logged).
     """
     request = built.timeline.request
     started = time.monotonic() if started is None else started
@@ -366,7 +371,7 @@ def run_model(
     if result.unmet_wishes and explain_until is not None and not _stopped(stop):
         explain_started = time.monotonic()
         budget = min(_explain_budget(explain_until), WISH_EXPLAIN_MAX_S)
-        _explain_unmet_wishes(result, built.timeline, budget, unmet, known_wishes)
+        _explain_unmet_wishes(result, built.timeline, budget, unmet, known_wishes, wish_models)
         result.stages.explain_s = round(time.monotonic() - explain_started, 3)
         result.wall_time_s = round(time.monotonic() - started, 3)
     return result
@@ -456,19 +461,25 @@ def _explain_unmet_wishes(
     budget_s: float,
     unmet: dict[tuple[str, int], int],
     known: Sequence[UnmetWish] = (),
+    models: Callable[[int | None], ExplainModel] | None = None,
 ) -> None:
     """Which hard rules stood in the way of each unmet wish, found like a conflict with the
     wish made hard (solver/explain_wishes.py); all wishes share `budget_s`. `unmet` maps
     every (rule, week) wish the plan left unmet, reported or not, to what it planned. A
     reason in `known` for the same wish, week and shortfall is taken as it is (unless its
-    search had run out of time)."""
+    search had run out of time), when `known` left the same wishes unmet by as much."""
     from solver.explain import Budget
     from solver.explain_wishes import WishExplainer, wish_blockers
 
+    # A reason names the other wishes as that plan kept them: it holds here only when this
+    # plan kept every wish as that one did.
+    kept_alike = {(w.rule, w.week): w.planned for w in known} == unmet
     reasons = {
-        (w.rule, w.week, w.wanted, w.planned): w for w in known if UNEXPLAINED_WISH not in w.message
+        (w.rule, w.week, w.wanted, w.planned): w
+        for w in known
+        if kept_alike and UNEXPLAINED_WISH not in w.message
     }
-    explainer = WishExplainer(tl, Budget(budget_s), unmet)
+    explainer = WishExplainer(tl, Budget(budget_s), unmet, models)
     for wish in result.unmet_wishes:
         before = reasons.get((wish.rule, wish.week, wish.wanted, wish.planned))
         if before is not None:
@@ -478,7 +489,7 @@ def _explain_unmet_wishes(
         if not found.rules and wish.blocked_by:
             continue  # the search ran out; keep what the calendar shows
         reason = found.reason
-        if not found.rules and explainer.budget.spent:
+        if not found.rules and (not found.settled or explainer.budget.spent):
             reason = UNEXPLAINED_WISH
         wish.blocked_by = found.rules
         short = wish.wanted - wish.planned

@@ -120,3 +120,26 @@ def test_a_reason_not_found_in_time_is_searched_again(monkeypatch: pytest.Monkey
     result = replan(request, previous, ReplanLog(), AS_OF)
     assert set(searched) == {2}
     assert all(w.blocked_by for w in result.unmet_wishes)
+
+
+def test_reasons_are_searched_again_when_the_log_changed_what_the_plan_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Same calendar, but a run of week 1 was missed: a reason may name the other wishes as
+    # the plan kept them, so none is taken as it was. The reasons see the log: the missed
+    # run lowered R5's cap, which is what keeps week 3 to one run.
+    loose = mon_tue_only(strict=False)
+    # One worker: the same plans on every run (they solve to optimal at once).
+    options = loose.options.model_copy(update={"num_workers": 1, "random_seed": 1})
+    request = loose.model_copy(update={"options": options})
+    previous = solve(request)
+    assert previous.plan is not None
+    run = next(s for s in previous.plan.sessions if s.kind == "run" and s.date < AS_OF)
+    searched = _count_searches(monkeypatch)
+    result = replan(request, previous, ReplanLog(missed=[run.id]), AS_OF)
+    assert result.request_digest == request.digest()
+    assert result.unmet_wishes
+    assert sorted(set(searched)) == sorted({w.week for w in result.unmet_wishes})
+    assert all(w.blocked_by for w in result.unmet_wishes)
+    (runs,) = [w for w in result.unmet_wishes if w.rule == "R10" and w.week == 2]
+    assert "R5" in runs.blocked_by and "R5 caps run minutes" in runs.message

@@ -70,6 +70,11 @@ EXPLAIN_FLOOR_S = 0.5
 UNEXPLAINED_WISH = (
     "why was not found within the time limit (`stride explain` or POST /v1/explain searches longer)"
 )
+# A wish no hard rule and no other wish kept from being met: the plan chose to bend it.
+TRADED_WISH = (
+    "no safety rule or other wish stands in its way: the plan bent it for lower penalties elsewhere"
+)
+TRADED_WISH_UNPROVED = f"{TRADED_WISH}, or the search stopped before it could meet it"
 LAST_PLAN_S = 2.0  # after a stop during a warm start, for reading the hinted plan back
 # The final search keeps at least this share of the limit after the staged hints.
 FINAL_SEARCH_SHARE = 0.1
@@ -489,8 +494,9 @@ def _explain_unmet_wishes(
         if not found.rules and wish.blocked_by:
             continue  # the search ran out; keep what the calendar shows
         reason = found.reason
-        if not found.rules and (not found.settled or explainer.budget.spent):
-            reason = UNEXPLAINED_WISH
+        if not found.rules:
+            traded = TRADED_WISH if result.status == "optimal" else TRADED_WISH_UNPROVED
+            reason = traded if found.settled else UNEXPLAINED_WISH
         wish.blocked_by = found.rules
         short = wish.wanted - wish.planned
         wish.message = _wish_message(tl, wish.rule, wish.week, wish.wanted, short, reason)

@@ -120,3 +120,25 @@ def test_a_wish_the_plan_bent_too_is_held_at_what_it_gave() -> None:
     assert held in found.groups
     assert "the 2 runs planned (R10 asks for 3)" in found.reason
     assert_minimal(request, (*found.groups, Group("S1", 0, wish=True)))
+
+
+@pytest.mark.parametrize("settled", [True, False])
+def test_a_wish_nothing_blocks_says_the_plan_bent_it(
+    monkeypatch: pytest.MonkeyPatch, settled: bool
+) -> None:
+    # A finished search that found nothing in the way is a finding ("the plan bent it");
+    # an unfinished one is not, and says that it ran out.
+    from solver import explain_wishes
+    from solver.explain_wishes import WishBlockers
+    from solver.solving import TRADED_WISH
+
+    def nothing(*_args: Any) -> WishBlockers:
+        return WishBlockers([], "", settled=settled)
+
+    monkeypatch.setattr(explain_wishes, "wish_blockers", nothing)
+    result = solve(three_slots())
+    assert result.unmet_wishes
+    for wish in result.unmet_wishes:
+        assert wish.blocked_by == []
+        assert (TRADED_WISH in wish.message) == settled
+        assert (UNEXPLAINED_WISH in wish.message) == (not settled)

@@ -18,34 +18,26 @@ from solver.explain_wishes import WishExplainer, wish_blockers
 from solver.schemas import PlanRequest, SolveResult
 from solver.solving import UNEXPLAINED_WISH
 from solver.timeline import Timeline
-from tests.test_explain import assert_minimal
+from tests.test_explain import assert_minimal, request
 
 
 def three_slots(weeks: int = 2) -> PlanRequest:
     """3 runs and 2 strength sessions wished, three slots a week: not all can be met."""
     slot = {"minutes": 45, "location": "home"}
-    data: dict[str, Any] = {
-        "start_date": "2027-01-04",
-        "end_date": f"2027-01-{3 + 7 * weeks:02d}",
-        "athlete": {
-            "level": "beginner",
-            "current_weekly_minutes": 90,
-            "longest_recent_run_minutes": 40,
-            "run_days": {"min": 3, "max": 3},
-            "strength_sessions": {"min": 2, "max": 2},
-            "long_run_day": "sun",
+    return request(
+        weeks,
+        athlete__level="beginner",
+        athlete__current_weekly_minutes=90,
+        athlete__longest_recent_run_minutes=40,
+        athlete__run_days={"min": 3, "max": 3},
+        availability__weekly={
+            "tue": {"am": {**slot, "time": "06:00"}},
+            "thu": {"pm": {**slot, "time": "18:00"}},
+            "sun": {"am": {**slot, "minutes": 60, "time": "08:00"}},
         },
-        "locations": {"home": ["bodyweight", "bands", "dumbbells"]},
-        "availability": {
-            "weekly": {
-                "tue": {"am": {**slot, "time": "06:00"}},
-                "thu": {"pm": {**slot, "time": "18:00"}},
-                "sun": {"am": {**slot, "minutes": 60, "time": "08:00"}},
-            }
-        },
-        "options": {"time_limit_s": 20, "num_workers": 2},
-    }
-    return PlanRequest.model_validate(data)
+        options__strict_preferences=False,
+        options__time_limit_s=20,
+    )
 
 
 @pytest.fixture(scope="module")

@@ -208,3 +208,16 @@ def test_replan_timings_take_medians_and_count_a_miss_as_slowest() -> None:
     assert "reference-10k-16w.json" in names
     index = read_index()
     assert all(index[n].weeks == 16 for n in names)
+
+
+def test_stored_plans_in_progress_belong_to_their_calendars() -> None:
+    # The re-plan benchmark re-plans stored plans: each must be a plan of its calendar as
+    # the suite has it now (a regenerated instance needs `--new-plans`), valid as solved.
+    from benchmarks.explain_replan import load, plan_in_progress, replan_instances
+
+    for name in replan_instances():
+        stored = plan_in_progress(name)
+        request = load(name)
+        assert stored.plan is not None, name
+        assert stored.request_digest == request.digest(), f"{name}: stale plan in progress"
+        assert validate(request, stored).violations == [], name

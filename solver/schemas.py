@@ -499,11 +499,19 @@ class Conflict(StrictModel):
 
 
 class UnmetWish(StrictModel):
-    week: int
-    rule: str
+    """A wish (RULES.md §6) the plan bent, and why."""
+
+    week: int = Field(description="0-based week index.")
+    rule: str = Field(description="R10 (run days) or S1 (strength sessions).")
     wanted: int
     planned: int
-    blocked_by: list[str] = Field(default_factory=list)
+    blocked_by: list[str] = Field(
+        default_factory=list,
+        description="What stood in the way: hard rules (T2: the calendar's slots), and "
+        "the wishes the plan kept instead (R10, S1). Empty when nothing hard did (the "
+        "message says the plan bent the wish for lower penalties elsewhere) or when the "
+        "reason was not found in time (the message says so).",
+    )
     message: str
 
 

@@ -221,6 +221,9 @@ class JobRunner:
         except asyncio.CancelledError:
             await self._finish(live, "stopped" if not self._closing else "interrupted")
             return
+        result: SolveResult | None = None
+        gap: float | None = None
+        error: str | None = None
         try:
             await self._save(live, status="running", started_at=utc_now())
             result, gap = await self.pool.run(
@@ -229,16 +232,19 @@ class JobRunner:
                 lambda p: self._progress(live, p),
                 stopped=lambda: live.stop_requested,
             )
-            await self._finish(live, self._final_status(live), result=result, gap=gap)
+            status = self._final_status(live)
         except asyncio.CancelledError:
-            await self._finish(live, "interrupted")
+            status = "interrupted"
         except WorkerCrashedError:
-            await self._finish(live, "failed", error=WORKER_DIED)
+            status, error = "failed", WORKER_DIED
         except Exception:
             log.exception("job %s failed", job_id)
-            await self._finish(live, "failed", error=INTERNAL_ERROR)
+            status, error = "failed", INTERNAL_ERROR
         finally:
+            # Free before anyone can see the job end: a client that sends its next solve
+            # as soon as this one ends must not be told that every worker is busy.
             self.pool.release()
+        await self._finish(live, status, result=result, gap=gap, error=error)
 
     def _final_status(self, live: _LiveJob) -> JobStatus:
         if self._closing:

@@ -204,3 +204,23 @@ def test_a_worker_that_dies_fails_its_job_and_the_pool_recovers(tmp_path: Path) 
         )
         assert failed["error"] == WORKER_DIED
         assert client.post("/v1/solve", json=small_request()).status_code == 200
+
+
+def test_a_job_frees_its_worker_before_it_is_seen_to_end(tmp_path: Path) -> None:
+    # A client that sends its next solve the moment a job ends (failed, stopped or done)
+    # must find the worker free, not a 429: the slot is released before the end is stored.
+    app = create_app(api_settings(tmp_path / "jobs.sqlite3", max_concurrent_solves=1))
+    with TestClient(app) as client:
+        runner = app.state.runner
+        finish = runner._finish  # the test reaches in to see the pool as the job ends
+        full_at_end: list[bool] = []
+
+        async def spy(*args: Any, **kwargs: Any) -> None:
+            full_at_end.append(runner.pool.full)
+            await finish(*args, **kwargs)
+
+        runner._finish = spy
+        created = client.post("/v1/jobs", json=small_request()).json()
+        wait_for(lambda: job(client, created["id"])["status"] == "completed", "the job to end")
+        assert full_at_end == [False]
+        assert client.post("/v1/solve", json=small_request()).status_code == 200

@@ -173,16 +173,22 @@ def timed(run: Callable[..., SolveResult]) -> tuple[Timed, SolveResult]:
             out.trace.append((time.monotonic() - started, p.objective))
 
     result = run(on_progress=progress)
-    out.seconds = round(time.monotonic() - started, 2)
+    summarise(out, result, round(time.monotonic() - started, 2))
+    if result.objective is not None:
+        out.trace.append((out.seconds, result.objective))
+    return out, result
+
+
+def summarise(out: Timed, result: SolveResult, seconds: float) -> Timed:
+    """`out` with `result`'s status, objective, set-up and unmet wishes, and `seconds`."""
+    out.seconds = seconds
     out.objective = result.objective
     out.status = result.status
     out.setup = result.stages.reference_s + result.stages.build_s
     out.wishes = len(result.unmet_wishes)
     out.unexplained = sum(UNEXPLAINED_WISH in w.message for w in result.unmet_wishes)
     out.explain_s = result.stages.explain_s
-    if result.objective is not None:
-        out.trace.append((out.seconds, result.objective))
-    return out, result
+    return out
 
 
 def plan_in_progress(name: str, *, new: bool = False) -> SolveResult:
@@ -236,14 +242,7 @@ def bench_replan(
             "unavailable": len(log.unavailable),
         },
         "target_objective": target,
-        "plan_in_progress": {
-            "status": previous.status,
-            "seconds": previous.wall_time_s,
-            "objective": previous.objective,
-            "wishes": len(previous.unmet_wishes),
-            "unexplained": sum(UNEXPLAINED_WISH in w.message for w in previous.unmet_wishes),
-            "explain_s": previous.stages.explain_s,
-        },
+        "plan_in_progress": _row(summarise(Timed(), previous, previous.wall_time_s)),
         "replan": warm_row,
         "cold": cold_row,
         "empty_log_replan": _row(empty)

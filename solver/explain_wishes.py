@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from solver.explain import (
     Budget,
@@ -45,7 +44,8 @@ WISH_BUDGET_EACH_S = 3.0
 # strength content (sets per muscle, exercise by exercise) need the LP, so the quick search
 # gets little (8 wishes on q-sparse-30min-8w: 11.3 s with 2 s split between quick and
 # default, 3.7 s so), and a search none decides costs about a second, not three.
-WISH_PROBE: dict[str, Any] = {"deterministic_s": 2.0, "shares": (0.05, 0.5, 0.45)}
+WISH_PROBE_S = 2.0
+WISH_PROBE_SHARES = (0.05, 0.5, 0.45)
 
 
 @dataclass
@@ -166,7 +166,9 @@ def _colliding(
     wishes that it is no part of set aside in turn; with whether the search was decided
     (no core: nothing collides; a core: proved minimal)."""
     while not budget.spent:
-        result = xm.probe([*pool, subject], budget, **WISH_PROBE)
+        result = xm.probe(
+            [*pool, subject], budget, deterministic_s=WISH_PROBE_S, shares=WISH_PROBE_SHARES
+        )
         if result.status != "infeasible":
             return None, result.status == "feasible"
         if subject in result.core:
@@ -185,11 +187,7 @@ def _colliding(
 def at_a_glance(timeline: Timeline, rule: str, week: int) -> WishBlockers:
     """Without a search: T2 when the week has fewer days with a slot than the wish (else
     nothing, unsettled: the wish may be blocked all the same)."""
-    wanted = (
-        timeline.run_days_wish(week)
-        if rule == "R10"
-        else timeline.strength_bounds(week, recovery=False)[0]
-    )
+    wanted = timeline.wish_of(rule, week)
     days = sum(1 for d in timeline.days_of_week(week) if timeline.slots_on(d))
     if days >= wanted:
         return WishBlockers([], "", settled=False)
@@ -203,9 +201,11 @@ def _core_with(
 ) -> tuple[list[Group], bool] | None:
     """`core` (with the wish, infeasible) shrunk keeping the wish, and whether it is proved
     minimal; None when the rest is infeasible without the wish too."""
-    shrunk, minimal = xm.shrink(core, budget, keep=[subject], **WISH_PROBE)
+    shrunk, minimal = xm.shrink(
+        core, budget, keep=[subject], deterministic_s=WISH_PROBE_S, shares=WISH_PROBE_SHARES
+    )
     rest = [g for g in shrunk if g != subject]
-    without = xm.probe(rest, budget, **WISH_PROBE).status
+    without = xm.probe(rest, budget, deterministic_s=WISH_PROBE_S, shares=WISH_PROBE_SHARES).status
     if subject not in shrunk or without == "infeasible":
         return None  # infeasible without the wish too: not this wish's explanation
     return shrunk, minimal and without == "feasible"

@@ -212,10 +212,8 @@ WISH_PHRASES: dict[str, Phrase] = {"R10": _r10_wish, "S1": _s1_wish}
 
 def _held_wish(tl: Timeline, rule: str, week: int, level: int) -> str:
     """A wish held at what the plan gave it: "the 2 runs planned (R10 asks for 3)"."""
-    if rule == "R10":
-        what, asked = "run", tl.run_days_wish(week)
-    else:
-        what, asked = "strength session", tl.strength_bounds(week, recovery=False)[0]
+    what = "run" if rule == "R10" else "strength session"
+    asked = tl.wish_of(rule, week)
     return f"the {level} {what}{'' if level == 1 else 's'} planned ({rule} asks for {asked})"
 
 

@@ -185,8 +185,10 @@ def replan(
 
 
 def _known_wishes(previous: SolveResult | Plan, rp: Replanning) -> list[UnmetWish]:
-    """The plan in progress's explained wishes, when it was solved on this very calendar
-    (the explanations see the calendar only, not what was done)."""
+    """The plan in progress's explained wishes, when it was solved on this very calendar.
+    Its reasons were found on the calendar alone; a collision stays one with the past
+    fixed as logged, so they still hold (solving.py takes them only when the new plan
+    kept every wish as that one did)."""
     if isinstance(previous, Plan) or previous.request_digest != rp.request_digest:
         return []
     return previous.unmet_wishes

@@ -485,6 +485,7 @@ def _explain_unmet_wishes(
         if kept_alike and UNEXPLAINED_WISH not in w.message
     }
     explainer = WishExplainer(tl, Budget(budget_s), unmet, models)
+    traded = TRADED_WISH if result.status == "optimal" else TRADED_WISH_UNPROVED
     for wish in result.unmet_wishes:
         before = reasons.get((wish.rule, wish.week, wish.wanted, wish.planned))
         if before is not None:
@@ -495,7 +496,6 @@ def _explain_unmet_wishes(
             continue  # the search ran out; keep what the calendar shows
         reason = found.reason
         if not found.rules:
-            traded = TRADED_WISH if result.status == "optimal" else TRADED_WISH_UNPROVED
             reason = traded if found.settled else UNEXPLAINED_WISH
         wish.blocked_by = found.rules
         short = wish.wanted - wish.planned

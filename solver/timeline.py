@@ -345,6 +345,13 @@ class Timeline:
         key = "recovery" if recovery else self.weeks[week].phase
         return STRENGTH_MINUTES[key]
 
+    def wish_of(self, rule: str, week: Week) -> int:
+        """What a week's wish asks for: runs (R10) or strength sessions (S1, as a loading
+        week's)."""
+        if rule == "R10":
+            return self.run_days_wish(week)
+        return self.strength_bounds(week, recovery=False)[0]
+
     def run_days_wish(self, week: Week) -> int:
         """R10's wish, pro rata in a partial last week; none in a break week."""
         info = self.weeks[week]

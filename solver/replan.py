@@ -7,7 +7,8 @@
   and R11 (single-run spike), and weeks before `as_of` keep their recovery flags.
 - **Past facts never make the future infeasible.** The rules apply to what the solver
   decides. Every hard constraint filed under a week up to `as_of`'s week (from the first
-  week the log changes) gets counted slack; a first, small solve over those weeks only,
+  week the log changes; up to the week before when `as_of` is the first day of its week,
+  which then holds decisions only) gets counted slack; a first, small solve over those weeks only,
   with nothing new planned for the rest of `as_of`'s week, finds the slack the facts
   force (three runs on three days in a row, two strength sessions 24 h apart, a week
   already over R10's cap). The real solve then keeps every constraint either whole or
@@ -43,6 +44,7 @@ from solver.replan_model import (
     broken_groups,
     build_replan_model,
     hint_previous,
+    last_touched_week,
     reference_slack,
 )
 from solver.replan_repair import repair_hint
@@ -307,7 +309,7 @@ def split_violations(
         return [], []
     rules = replan_rules(rp, extra_rules)
     report = validate(rp.request, plan, extra_rules=rules)
-    week_end = rp.request.start_date + dt.timedelta(days=7 * (rp.as_of_day // 7 + 1))
+    week_end = rp.request.start_date + dt.timedelta(days=7 * (last_touched_week(rp) + 1))
     trimmed = plan.model_copy(
         update={
             "sessions": [

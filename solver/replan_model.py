@@ -77,8 +77,15 @@ class ReplanModel:
 
 
 def last_touched_week(rp: Replanning) -> int:
-    """The last week holding facts: as_of's week (-1 when re-planning from the start)."""
-    return rp.as_of_day // 7 if rp.as_of_day > 0 else -1
+    """The last week holding facts: as_of's week, or the week before it when as_of is the
+    first day of its week (-1 when re-planning from the start).
+
+    A week that starts on as_of holds decisions only, so it is planned under every hard
+    rule like the weeks after it. Counting it as touched once let the reference, which
+    plans nothing new there, see its R1 as broken "by the facts", and the re-plan could
+    then leave that week without a long run.
+    """
+    return (rp.as_of_day - 1) // 7 if rp.as_of_day > 0 else -1
 
 
 def first_changed_week(rp: Replanning) -> int:
@@ -361,7 +368,7 @@ def _nothing_new_this_week(built: BuiltModel, rp: Replanning) -> None:
     week keeps its planned label (recovery or loading). With nothing left to choose, no
     rule can be broken to ease another: only the facts break rules here."""
     v, tl, model = built.vars, built.timeline, built.model
-    week = rp.as_of_day // 7
+    week = last_touched_week(rp)
     labels = {w.index: w.recovery for w in rp.previous.weeks}
     if week in v.recovery and week in labels:
         model.add(v.recovery[week] == int(labels[week]))
@@ -388,7 +395,7 @@ def broken_groups(reference: Reference) -> set[Group]:
 def reference_model(rp: Replanning, rules: Sequence[Rule], slack_from_week: int = 0) -> ReplanModel:
     """The weeks up to as_of's, the past as logged and nothing new planned after as_of;
     slack on the weeks from `slack_from_week` on, the earlier ones hard."""
-    week = rp.as_of_day // 7
+    week = last_touched_week(rp)
     total = Timeline(rp.request).num_weeks
     cutoff = week + 1 if week + 1 < total else None
     # Pins are decisions too: the reference plans nothing new, pinned or not.

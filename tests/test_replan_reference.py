@@ -15,7 +15,14 @@ from hypothesis import strategies as st
 from solver import replan_model
 from solver.replan import prepare, replan, replan_rules, split_violations
 from solver.replan_model import broken_groups, first_changed_week, reference_slack
-from solver.schemas import AvailabilityException, LoggedSession, ReplanLog, Session, SolveResult
+from solver.schemas import (
+    AvailabilityException,
+    LoggedSession,
+    Pin,
+    ReplanLog,
+    Session,
+    SolveResult,
+)
 from tests.test_replan import START, _changed, assert_clean
 from tests.test_replan_repair import WEEKS, planned
 
@@ -52,6 +59,29 @@ def test_first_changed_week_is_where_the_past_first_differs() -> None:
     assert first_changed_week(as_planned) == as_of_week
     ill = ReplanLog(unavailable=[AvailabilityException(date=START + dt.timedelta(days=8))])
     assert first_changed_week(prepare(request, previous, ill, AS_OF)) == 1
+
+
+def test_a_week_starting_on_as_of_is_planned_under_every_hard_rule() -> None:
+    """As of a Monday the facts end with the week before: that week is the last one the
+    reference looks at, and nothing in as_of's week counts as broken by the facts. With
+    every long run of that week pinned out, R1 collides with the pins there (it once
+    passed as "broken by the facts", and the re-plan went on without that long run)."""
+    request, previous = planned()
+    monday = START + dt.timedelta(days=7 * 4)
+    run = _sessions_of_week(previous, 3, "run")[0]
+    rp = prepare(request, previous, ReplanLog(missed=[run.id]), monday)
+    assert replan_model.last_touched_week(rp) == 3
+    reference = reference_slack(rp, replan_rules(rp), time_limit_s=10, seed=1)
+    assert isinstance(reference, dict)
+    assert all(week is not None and week <= 3 for _rule, week in broken_groups(reference))
+    no_long = [
+        Pin(date=monday + dt.timedelta(days=d), kind="run", run_type="long", forbid=True)
+        for d in range(7)
+    ]
+    result = replan(request, previous, ReplanLog(missed=[run.id], pins=no_long), monday)
+    assert result.status == "infeasible"
+    assert [sorted(c.rules) for c in result.conflicts] == [["PIN", "R1"]]
+    assert "Week 5" in result.conflicts[0].message
 
 
 def test_the_shorter_reference_agrees_with_slack_on_every_week() -> None:

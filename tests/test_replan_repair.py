@@ -108,11 +108,23 @@ def test_no_slack_shortcut_agrees_with_the_minimisation(monkeypatch: pytest.Monk
         monkeypatch.undo()
         assert isinstance(fast, dict) and isinstance(slow, dict)
         assert {k: sorted(v) for k, v in fast.items()} == {k: sorted(v) for k, v in slow.items()}
-    # As of a Monday, the week's long run is still to come and the reference lacks it.
-    as_of = START + dt.timedelta(days=14)
+    # As of the day of the week's long run, it is still to come and the reference lacks it.
+    as_of = long_run_day(previous, 2)
     rp = prepare(request, previous, ReplanLog(), as_of)
     rules = replan_rules(rp)
     assert not replan_model._facts_break_nothing(build_reference(rp, rules), 10, 1)
+
+
+def long_run_day(previous: SolveResult, week: int) -> dt.date:
+    """The day of the plan's long run in `week` (0-based), which is not a Monday here."""
+    assert previous.plan is not None
+    day = next(
+        s.date
+        for s in previous.plan.sessions
+        if s.run_type == "long" and (s.date - START).days // 7 == week
+    )
+    assert day.weekday() > 0
+    return day
 
 
 def build_reference(rp: Any, rules: Any) -> Any:
@@ -121,11 +133,11 @@ def build_reference(rp: Any, rules: Any) -> Any:
 
 
 def test_only_the_groups_the_facts_break_get_slack() -> None:
-    """As of a Monday the week's long run is still to come, so the reference (nothing new
-    planned) breaks R1 that week; the re-plan's model relaxes only such groups, and every
-    other past-facing group is a plain hard rule."""
+    """As of the day of its long run, the week's long run is still to come, so the
+    reference (nothing new planned) breaks R1 that week; the re-plan's model relaxes only
+    such groups, and every other past-facing group is a plain hard rule."""
     request, previous = planned()
-    as_of = START + dt.timedelta(days=14)
+    as_of = long_run_day(previous, 2)
     rp = prepare(request, previous, ReplanLog(), as_of)
     rules = replan_rules(rp)
     reference = reference_slack(rp, rules, time_limit_s=10, seed=1)

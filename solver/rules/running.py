@@ -73,17 +73,26 @@ def encode_r1(ctx: EncodeContext) -> list[PenaltyTerm]:
                 ctx.hard("R1", w, x == 0)
             continue
         ctx.hard("R1", w, sum(longs, start=0) == 1)
+        if not longs:
+            continue  # no slot can hold it after all: R1 cannot hold, and says so
         floor = long_run_floor(ctx, w)
         for d, n in keys:
             if (d, n, "long") in v.run:
                 _long_run_at_least(ctx, (d, n), floor)
         long_minutes = v.long_minutes(w)
+        # The ratio binds a week that has its long run, as the check reads it. A solve
+        # always has one; a re-plan whose logged facts leave the week without one may
+        # still add easy runs there (the facts' R1 violation stays as it was).
+        has_long = ctx.model.new_bool_var(f"has_long_run_w{w}")
+        ctx.model.add_max_equality(has_long, longs)
         for key in keys:
             for run_type in v.run_types_at(key):
                 if run_type == "long":
                     continue
                 # den*long >= num*other: 4 x long >= 5 x every other training run.
-                ctx.hard("R1", w, den * long_minutes >= num * v.minutes_of_type(key, run_type))
+                ctx.hard(
+                    "R1", w, den * long_minutes >= num * v.minutes_of_type(key, run_type)
+                ).only_enforce_if(has_long)
         if preferred is not None:
             off_day = [
                 v.run[(d, n, "long")]

@@ -301,8 +301,10 @@ def split_violations(
     The plan is validated against the re-plan calendar with the re-plan rules. A violation
     is the past's own when the past alone causes it: validating the plan without the
     sessions from as_of to the end of its week (the decisions the facts share a week
-    with) gives the very same violation, dated before the next week starts. Every other
-    violation is the re-plan's, and a correct re-plan has none.
+    with) gives the very same violation, dated before the next week starts, or (for a
+    rule that measures its violations, `Violation.shortfall`) one of the same rule and
+    dates that is at least as large. Every other violation is the re-plan's, and a
+    correct re-plan has none.
     """
     plan = result.plan if isinstance(result, SolveResult) else result
     if plan is None:
@@ -317,18 +319,26 @@ def split_violations(
             ]
         }
     )
-    alone = {
-        (v.rule, v.message) for v in validate(rp.request, trimmed, extra_rules=rules).violations
-    }
+    alone = validate(rp.request, trimmed, extra_rules=rules).violations
+    same = {(v.rule, v.message) for v in alone}
+    measured = {(v.rule, tuple(v.dates)): v.shortfall for v in alone if v.shortfall is not None}
     past: list[Violation] = []
     future: list[Violation] = []
     for violation in report.violations:
         early = all(d < week_end for d in violation.dates) if violation.dates else False
-        if rp.as_of_day > 0 and early and (violation.rule, violation.message) in alone:
+        caused = (violation.rule, violation.message) in same or _no_larger(violation, measured)
+        if rp.as_of_day > 0 and early and caused:
             past.append(violation)
         else:
             future.append(violation)
     return past, future
+
+
+def _no_larger(violation: Violation, measured: dict[tuple[str, tuple[dt.date, ...]], int]) -> bool:
+    """A measured violation (R7's easy minutes short) the past alone causes at least as
+    badly: the re-plan shrank it, which bound_slack allows for MAY_SHRINK rules."""
+    before = measured.get((violation.rule, tuple(violation.dates)))
+    return violation.shortfall is not None and before is not None and violation.shortfall <= before
 
 
 def replan_from(

@@ -46,6 +46,10 @@ SLACK_WEIGHT: dict[str, int] = {"R1": 1}
 DEFAULT_SLACK_WEIGHT = 3
 ZERO_SLACK_TIME_S = 0.5  # for the quick check that the facts break no rule
 NEVER_SLACK = frozenset({"PIN", "T3"})  # the athlete's pins, and one thing per slot
+# Rules whose violation the check measures (Violation.shortfall) the same way as the
+# constraint's slack: a decision may shrink what the facts broke (easy runs added to a
+# week whose logged tempo left it short of R7's easy share), never grow it.
+MAY_SHRINK = frozenset({"R7"})
 
 Signature = tuple[Any, ...]
 
@@ -489,7 +493,8 @@ def _reference_solver(time_limit_s: float, seed: int) -> cp_model.CpSolver:
 def bound_slack(model: ReplanModel, reference: Reference, *, exact: bool = True) -> None:
     """Each constraint holds, or stays exactly as broken as the facts left it (0 when
     unmatched): a decision never changes how a rule is broken, so the validator reports
-    the same violation with or without the re-planned sessions of as_of's week.
+    the same violation with or without the re-planned sessions of as_of's week. A
+    MAY_SHRINK rule's constraint may also be broken less (the validator measures it).
 
     With `exact=False` a broken constraint may also be partly repaired: never worse."""
     left = {sig: sorted(values, reverse=True) for sig, values in reference.items()}
@@ -500,8 +505,8 @@ def bound_slack(model: ReplanModel, reference: Reference, *, exact: bool = True)
         for side, (var, forced) in enumerate(zip(entry.variables, allowed, strict=True)):
             if forced == 0:
                 cp.add(var == 0)
-            elif entry.bounds is None or not exact:
-                cp.add(var <= forced)  # a clause, or a constraint with a holed domain
+            elif entry.bounds is None or not exact or entry.signature[0] in MAY_SHRINK:
+                cp.add(var <= forced)  # a clause, a holed domain, or a rule that may shrink
             else:
                 _exactly_or_not(cp, entry, side, var, forced)
 

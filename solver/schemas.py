@@ -486,6 +486,12 @@ class Violation(StrictModel):
     rule: str
     dates: list[dt.date] = Field(default_factory=list)
     message: str
+    shortfall: int | None = Field(
+        default=None,
+        description="How far the plan is from keeping the rule, in the rule's own unit, for "
+        "rules that measure it (R7: minutes of easy running the week would need to add). A "
+        "re-plan may shrink such a violation that the logged facts caused, never grow it.",
+    )
 
 
 class Conflict(StrictModel):

@@ -227,6 +227,49 @@ def test_facts_that_break_rules_stay_facts() -> None:
     assert {"R2", "R11"} <= {v.rule for v in past}
 
 
+def test_a_week_whose_long_run_the_facts_rule_out_still_gets_its_runs() -> None:
+    """As of Thursday, the week's runs logged as an easy Monday and a tempo on Wednesday
+    (everything else planned up to then missed), with the weekend away: no long run fits
+    the week any more (R2 rules out Thursday), and the facts leave it 110 easy minutes
+    short of R7's share. Thursday still gets a run. That R1 violation is the past's own;
+    R1's 1.25 x ratio binds only a week that has its long run, as the check reads it (it
+    used to bind here too, and ruled out every run). R7's shortfall shrinks, which a
+    re-plan may do (MAY_SHRINK), and the validator measures it (Violation.shortfall)."""
+    request, previous = planned()
+    assert previous.plan is not None
+    monday, as_of = dt.date(2027, 3, 8), dt.date(2027, 3, 11)
+    done = [
+        LoggedSession(date=monday, slot="am", kind="run", run_type="easy", minutes=40),
+        LoggedSession(
+            date=dt.date(2027, 3, 10), slot="pm", kind="run", run_type="tempo", minutes=50
+        ),
+    ]
+    planned_runs = [
+        s.id for s in previous.plan.sessions if s.kind == "run" and monday <= s.date < as_of
+    ]
+    away = [AvailabilityException(date=as_of + dt.timedelta(days=d), slot="all") for d in (1, 2, 3)]
+    log = ReplanLog(sessions=done, missed=planned_runs, unavailable=away)
+    _drop_clashes(previous, log)
+    result = replan(request, previous, log, as_of)
+    assert_clean(request, previous, log, as_of, result)
+    assert result.plan is not None
+    thursday = [s.run_type for s in result.plan.sessions if s.date == as_of and s.kind == "run"]
+    assert thursday in (["easy"], ["recovery"])
+    past, _mine = split_violations(prepare(request, previous, log, as_of), result)
+    assert sorted(v.rule for v in past) == ["R1", "R7"]
+    assert "no long run" in next(v.message for v in past if v.rule == "R1")
+    shortfall = next(v.shortfall for v in past if v.rule == "R7")
+    assert shortfall is not None and 0 < shortfall < 3 * 90 - 4 * 40
+    # Had Thursday's run been hard, R7's shortfall would have grown: the re-plan's own.
+    hard = [
+        s.model_copy(update={"run_type": "hills"}) if s.date == as_of and s.kind == "run" else s
+        for s in result.plan.sessions
+    ]
+    worse = result.plan.model_copy(update={"sessions": hard})
+    _past, mine = split_violations(prepare(request, previous, log, as_of), worse)
+    assert "R7" in {v.rule for v in mine}
+
+
 def _drop_clashes(previous: SolveResult, log: ReplanLog) -> None:
     """Planned sessions in the logged slots did not happen: list them as missed."""
     assert previous.plan is not None

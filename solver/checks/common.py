@@ -52,8 +52,10 @@ def dates_of(sessions: Iterable[Session]) -> list[dt.date]:
     return sorted({s.date for s in sessions})
 
 
-def violation(rule: str, dates: Iterable[dt.date], message: str) -> Violation:
-    return Violation(rule=rule, dates=sorted(set(dates)), message=message)
+def violation(
+    rule: str, dates: Iterable[dt.date], message: str, shortfall: int | None = None
+) -> Violation:
+    return Violation(rule=rule, dates=sorted(set(dates)), message=message, shortfall=shortfall)
 
 
 def in_horizon(ctx: CheckContext, session: Session) -> bool:

@@ -39,6 +39,7 @@ def check_r7(ctx: CheckContext) -> CheckOutcome:
                     [tl.weeks[w].start],
                     f"In {week_text(tl, w)} only {easy} of your {training} min are easy "
                     f"running; at least {EASY_FLOOR_PERCENT} % should be easy.",
+                    shortfall=_easy_minutes_short(training, easy),
                 )
             )
         above = hard - training // HARD_TARGET_FIFTH
@@ -48,6 +49,14 @@ def check_r7(ctx: CheckContext) -> CheckOutcome:
                 f"{week_text(tl, w)}: {hard} hard min, {above} above 20 % of {training}"
             )
     return out
+
+
+def _easy_minutes_short(training: int, easy: int) -> int:
+    """The easy minutes a week must add to reach the floor: each one adds to both sides,
+    so x solves 100 (easy + x) = 75 (training + x), rounded up."""
+    gap = EASY_FLOOR_PERCENT * training - 100 * easy
+    room = 100 - EASY_FLOOR_PERCENT
+    return -(-gap // room)
 
 
 def check_r15(ctx: CheckContext) -> CheckOutcome:

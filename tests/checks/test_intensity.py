@@ -67,6 +67,20 @@ def test_r7_easy_floor_of_75_percent_in_loading_weeks() -> None:
     assert "75 %" in result.violations[0].message
 
 
+def test_r7_shortfall_is_the_easy_minutes_that_mend_the_week() -> None:
+    """90 hard of 150 min: 60 easy, 40 %. Adding `shortfall` easy minutes reaches 75 %,
+    one minute fewer does not (each easy minute adds to both sides of the share)."""
+    hard = [run(TUE, "tempo", 45), run(THU, "hills", 45)]
+    week = [*hard, run(SUN, "long", 60)]
+    result = outcome(check_r7, make_request(1), week)
+    [short] = result.violations
+    assert short.shortfall == 3 * 150 - 4 * 60
+    mended = [*week, run(SAT, "easy", short.shortfall)]
+    assert outcome(check_r7, make_request(1), mended).violations == []
+    nearly = [*week, run(SAT, "easy", short.shortfall - 1)]
+    assert [v.shortfall for v in outcome(check_r7, make_request(1), nearly).violations] == [1]
+
+
 def test_r7_easy_floor_does_not_apply_in_a_recovery_week() -> None:
     request = make_request(4)
     heavy = [run(21 + TUE, "tempo", 45), run(21 + THU, "hills", 45), run(21 + SUN, "long", 60)]

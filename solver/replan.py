@@ -14,9 +14,11 @@
   already over R10's cap). The real solve then keeps every constraint either whole or
   broken exactly as the facts broke it: no decision adds to a broken rule (no seventh
   run in a week that already has six), and every rule the facts leave whole holds
-  (solver/replan_model.py). Only if that leaves no plan does it allow partial repairs
-  ("never worse"). A missed long run is therefore never crammed into a day where it
-  would break R2, R4 or R11.
+  (solver/replan_model.py); R7's easy share may shrink. What the rest of `as_of`'s week
+  can still keep, it keeps: a long run still to come is moved if need be, never
+  dropped (solver/replan_mend.py). Only if that leaves no plan does it drop the
+  mending, then allow partial repairs ("never worse"). A missed long run is therefore
+  never crammed into a day where it would break R2, R4 or R11.
 - **The future changes as little as possible**: the soft rule CHANGE (solver/replan_rules.py,
   weight `CHANGE_WEIGHT` per changed slot) and the previous plan as the solver's hint,
   first repaired near `as_of` with the later weeks' sessions kept where they were
@@ -136,18 +138,20 @@ def replan(
         if isinstance(found, str):
             return _infeasible(rp, rules, started)
         reference = found
+    mended = _mended(rp, rules, reference, options.time_limit_s, options.random_seed)
     reference_s = time.monotonic() - reference_started
     result = SolveResult(status="infeasible")
-    # First: every broken rule repaired or left exactly as the facts left it. Should that
-    # leave no plan (the weeks ahead need a partial repair), then: never worse.
+    # First: what the rest of as_of's week can keep is kept, and every other broken rule
+    # repaired or left exactly as the facts left it. Should that leave no plan (the weeks
+    # ahead need more), the same without the mending; then: never worse.
     build_s = 0.0
-    for exact in (True, False) if reference else (True,):
+    for held, exact in _attempts(reference, mended):
         build_started = time.monotonic()
         model = build_replan_model(
-            rp, rules, relax=broken_groups(reference), hint_templates=not warm_start
+            rp, rules, relax=broken_groups(held), hint_templates=not warm_start
         )
         build_s += time.monotonic() - build_started
-        bound_slack(model, reference, exact=exact)
+        bound_slack(model, held, exact=exact)
         if warm_start:
             hint_previous(model.built, rp)
             budget = REPAIR_SHARE * (options.time_limit_s - (time.monotonic() - started))
@@ -184,6 +188,26 @@ def replan(
         3,
     )
     return result
+
+
+def _mended(
+    rp: Replanning, rules: Sequence[Rule], reference: Reference, limit_s: float, seed: int
+) -> Reference:
+    if not reference:
+        return reference
+    from solver.replan_mend import mendable
+
+    return mendable(rp, rules, reference, time_limit_s=PAST_SHARE * limit_s, seed=seed)
+
+
+def _attempts(reference: Reference, mended: Reference) -> list[tuple[Reference, bool]]:
+    """(the slack each attempt keeps, whether exactly), in turn: see replan()."""
+    attempts = [(mended, True)]
+    if mended != reference:
+        attempts.append((reference, True))
+    if reference:
+        attempts.append((reference, False))
+    return attempts
 
 
 def _known_wishes(previous: SolveResult | Plan, rp: Replanning) -> list[UnmetWish]:

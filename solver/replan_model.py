@@ -13,9 +13,9 @@ How past facts and hard rules live together (solver/replan.py states the policy)
    last week: 0.39 s against 0.18 s), and gives them slack only if they need it.
 3. In the real solve each constraint either holds or keeps exactly that slack
    (`bound_slack`): no decision adds to (or reshapes) a violation the facts caused, and
-   every constraint the facts leave whole holds. A consequence worth knowing: R1 asks the
-   long run to be 1.25 x every other run of its week, so in a week whose long run was
-   missed the rest of the week holds a proper long run or no run at all. Constraints are
+   every constraint the facts leave whole holds. R7's easy share may also shrink
+   (`MAY_SHRINK`). What the rest of as_of's week can still keep (a long run still to
+   come) is held outright (solver/replan_mend.py). Constraints are
    matched between the two models by their group and content (variable names,
    coefficients, bounds), since the small model has fewer of them. Only the groups
    holding a broken constraint get slack in the real model (`relax`); the rest of the
@@ -367,15 +367,18 @@ def hint_previous(built: BuiltModel, rp: Replanning) -> None:
             hint(content.sel(block, spec.id), int(spec.id in ids))
 
 
-def _nothing_new_this_week(built: BuiltModel, rp: Replanning) -> None:
+def _nothing_new_this_week(built: BuiltModel, rp: Replanning, *, plan_rest: bool = False) -> None:
     """The reference: no session planned between as_of and the end of its week, and the
     week keeps its planned label (recovery or loading). With nothing left to choose, no
-    rule can be broken to ease another: only the facts break rules here."""
+    rule can be broken to ease another: only the facts break rules here. With
+    `plan_rest`, only the label."""
     v, tl, model = built.vars, built.timeline, built.model
     week = last_touched_week(rp)
     labels = {w.index: w.recovery for w in rp.previous.weeks}
     if week in v.recovery and week in labels:
         model.add(v.recovery[week] == int(labels[week]))
+    if plan_rest:
+        return
     week_end = 7 * (week + 1)
     for (day, _name, _run_type), var in v.run.items():
         if rp.as_of_day <= day < week_end:
@@ -396,20 +399,28 @@ def broken_groups(reference: Reference) -> set[Group]:
     return {(sig[0], sig[1]) for sig in reference}
 
 
-def reference_model(rp: Replanning, rules: Sequence[Rule], slack_from_week: int = 0) -> ReplanModel:
+def reference_model(
+    rp: Replanning,
+    rules: Sequence[Rule],
+    slack_from_week: int = 0,
+    *,
+    relax: Collection[Group] | None = None,
+    plan_rest: bool = False,
+) -> ReplanModel:
     """The weeks up to as_of's, the past as logged and nothing new planned after as_of;
-    slack on the weeks from `slack_from_week` on, the earlier ones hard."""
+    slack on the weeks from `slack_from_week` on (or on the `relax` groups), the earlier
+    ones hard. With `plan_rest` the rest of as_of's week is free (replan_mend.py)."""
     week = last_touched_week(rp)
     total = Timeline(rp.request).num_weeks
     cutoff = week + 1 if week + 1 < total else None
     # Pins are decisions too: the reference plans nothing new, pinned or not.
     unpinned = [rule for rule in rules if rule.id != "PIN"]
-    model = build_replan_model(rp, unpinned, cutoff, slack_from_week=slack_from_week)
+    model = build_replan_model(rp, unpinned, cutoff, relax=relax, slack_from_week=slack_from_week)
     # No hint at all: with the past fixed, a hint only slowed the search (0.7 s against
     # 0.1 s, measured on a 16-week plan re-planned at week 9).
     model.built.model.clear_hints()  # type: ignore[no-untyped-call]
     if model.slack:
-        _nothing_new_this_week(model.built, rp)
+        _nothing_new_this_week(model.built, rp, plan_rest=plan_rest)
         # The reference keeps the plan's exercises too: nothing new means nothing new.
         _fix_past_content(model.built, rp, all_blocks=True)
     return model
@@ -451,7 +462,7 @@ def solve_reference(
     if _facts_break_nothing(model, time_limit_s, seed):
         return {}  # the common case, proved at once: no slack anywhere
     cp.minimize(model.weighted_slack())
-    solver = _reference_solver(time_limit_s, seed)
+    solver = reference_solver(time_limit_s, seed)
     code = solver.solve(cp)
     if code == cp_model.INFEASIBLE:
         return "infeasible"
@@ -473,11 +484,11 @@ def _facts_break_nothing(model: ReplanModel, time_limit_s: float, seed: int) -> 
     for entry in model.slack:
         for var in entry.variables:
             zero.add(zero.get_int_var_from_proto_index(var.index) == 0)
-    solver = _reference_solver(min(time_limit_s, ZERO_SLACK_TIME_S), seed)
+    solver = reference_solver(min(time_limit_s, ZERO_SLACK_TIME_S), seed)
     return solver.solve(zero) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
-def _reference_solver(time_limit_s: float, seed: int) -> cp_model.CpSolver:
+def reference_solver(time_limit_s: float, seed: int) -> cp_model.CpSolver:
     """One worker, no presolve, no LP: with the past fixed and the rest of the week empty,
     almost nothing is left to decide, and presolve (5 s) or the LP alone took seconds
     (measured on a 16-week plan re-planned at week 9)."""
@@ -490,18 +501,23 @@ def _reference_solver(time_limit_s: float, seed: int) -> cp_model.CpSolver:
     return solver
 
 
-def bound_slack(model: ReplanModel, reference: Reference, *, exact: bool = True) -> None:
+def bound_slack(
+    model: ReplanModel, reference: Reference, *, exact: bool = True
+) -> list[tuple[SlackEntry, tuple[int, ...]]]:
     """Each constraint holds, or stays exactly as broken as the facts left it (0 when
     unmatched): a decision never changes how a rule is broken, so the validator reports
     the same violation with or without the re-planned sessions of as_of's week. A
     MAY_SHRINK rule's constraint may also be broken less (the validator measures it).
 
-    With `exact=False` a broken constraint may also be partly repaired: never worse."""
+    With `exact=False` a broken constraint may also be partly repaired: never worse.
+    Returns each slack entry with the slack it may keep."""
     left = {sig: sorted(values, reverse=True) for sig, values in reference.items()}
     cp = model.built.model
+    matched: list[tuple[SlackEntry, tuple[int, ...]]] = []
     for entry in model.slack:
         matches = left.get(entry.signature)
         allowed = matches.pop(0) if matches else (0,) * len(entry.variables)
+        matched.append((entry, allowed))
         for side, (var, forced) in enumerate(zip(entry.variables, allowed, strict=True)):
             if forced == 0:
                 cp.add(var == 0)
@@ -509,6 +525,7 @@ def bound_slack(model: ReplanModel, reference: Reference, *, exact: bool = True)
                 cp.add(var <= forced)  # a clause, a holed domain, or a rule that may shrink
             else:
                 _exactly_or_not(cp, entry, side, var, forced)
+    return matched
 
 
 def _exactly_or_not(

@@ -270,6 +270,36 @@ def test_a_week_whose_long_run_the_facts_rule_out_still_gets_its_runs() -> None:
     assert "R7" in {v.rule for v in mine}
 
 
+def test_a_long_run_still_to_come_is_moved_not_dropped() -> None:
+    """As of Tuesday, the week's long run is still to come, and a pin forbids it on its
+    planned day. Planning nothing more would leave the week without one, and the check
+    cannot tell that from a long run the facts ruled out (the past alone shows it too),
+    so the re-plan once turned it into an easy run. The rest of the week can hold a long
+    run, so it must (solver/replan_mend.py): it moves to another day."""
+    request, previous = planned()
+    assert previous.plan is not None
+    week, long = next(
+        (w, s)
+        for w in (1, 2)
+        for s in previous.plan.sessions
+        if s.run_type == "long" and (s.date - START).days // 7 == w and s.date.weekday() >= 2
+    )
+    monday = START + dt.timedelta(days=7 * week)
+    as_of = monday + dt.timedelta(days=1)
+    log = ReplanLog(pins=[Pin(date=long.date, kind="run", run_type="long", forbid=True)])
+    result = replan(request, previous, log, as_of)
+    assert_clean(request, previous, log, as_of, result)
+    assert result.plan is not None
+    longs = [
+        s.date
+        for s in result.plan.sessions
+        if s.run_type == "long" and monday <= s.date < monday + dt.timedelta(days=7)
+    ]
+    assert len(longs) == 1 and longs[0] != long.date and longs[0] >= as_of
+    past, _mine = split_violations(prepare(request, previous, log, as_of), result)
+    assert "R1" not in {v.rule for v in past}
+
+
 def _drop_clashes(previous: SolveResult, log: ReplanLog) -> None:
     """Planned sessions in the logged slots did not happen: list them as missed."""
     assert previous.plan is not None

@@ -8,9 +8,9 @@
 - **Past facts never make the future infeasible.** The rules apply to what the solver
   decides. Every hard constraint filed under a week up to `as_of`'s week (from the first
   week the log changes; up to the week before when `as_of` is the first day of its week,
-  which then holds decisions only) gets counted slack; a first, small solve over those weeks only,
-  with nothing new planned for the rest of `as_of`'s week, finds the slack the facts
-  force (three runs on three days in a row, two strength sessions 24 h apart, a week
+  which then holds decisions only) gets counted slack; a first, small solve over those
+  weeks only, with nothing new planned for the rest of `as_of`'s week, finds the slack
+  the facts force (three runs on three days in a row, two strength sessions 24 h apart, a week
   already over R10's cap). The real solve then keeps every constraint either whole or
   broken exactly as the facts broke it: no decision adds to a broken rule (no seventh
   run in a week that already has six), and every rule the facts leave whole holds
@@ -145,13 +145,13 @@ def replan(
     # repaired or left exactly as the facts left it. Should that leave no plan (the weeks
     # ahead need more), the same without the mending; then: never worse.
     build_s = 0.0
-    for held, exact in _attempts(reference, mended):
+    for allowed, exact in _attempts(reference, mended):
         build_started = time.monotonic()
         model = build_replan_model(
-            rp, rules, relax=broken_groups(held), hint_templates=not warm_start
+            rp, rules, relax=broken_groups(allowed), hint_templates=not warm_start
         )
         build_s += time.monotonic() - build_started
-        bound_slack(model, held, exact=exact)
+        bound_slack(model, allowed, exact=exact)
         if warm_start:
             hint_previous(model.built, rp)
             budget = REPAIR_SHARE * (options.time_limit_s - (time.monotonic() - started))
@@ -193,6 +193,8 @@ def replan(
 def _mended(
     rp: Replanning, rules: Sequence[Rule], reference: Reference, limit_s: float, seed: int
 ) -> Reference:
+    """The reference less what the rest of as_of's week can keep (solver/replan_mend.py),
+    searched within the reference's share of the time limit."""
     if not reference:
         return reference
     from solver.replan_mend import mendable

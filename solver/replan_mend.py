@@ -43,8 +43,8 @@ def mendable(
     week can keep (all of them together); `reference` itself when there are none, or
     when the search finds no plan in time."""
     week = last_touched_week(rp)
-    if not any(sig[1] == week for sig in reference) or rp.as_of_day >= 7 * (week + 1):
-        return reference  # nothing broken there, or nothing left to plan in that week
+    if not any(sig[1] == week for sig in reference) or rp.as_of_day % 7 == 0:
+        return reference  # nothing broken there, or as_of starts a week: facts only there
     model = reference_model(rp, rules, relax=broken_groups(reference), plan_rest=True)
     cp = model.built.model
     kept: list[tuple[SlackEntry, tuple[int, ...], Any]] = []

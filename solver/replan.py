@@ -172,7 +172,7 @@ def replan(
             # The weeks before as_of's are over: their wishes are not worth a search.
             wishes_from_week=rp.as_of_day // 7,
             known_wishes=_known_wishes(previous, rp),
-            wish_models=partial(_explaining_model, rp, rules, reference),
+            wish_models=partial(_explaining_model, rp, rules, allowed),
         )
         if result.status != "infeasible":
             break
@@ -240,8 +240,9 @@ def _infeasible(
 ) -> SolveResult:
     """No future keeps the rules given the past: say which rules collide, and where.
 
-    The explanation searches the groups after as_of's week (and the pins); the weeks the
-    facts touch keep their slack, so only what the solver decides is in question.
+    The explanation searches the groups after as_of's week, the pins, and the groups of
+    as_of's week the facts leave whole when it falls mid-week; the groups the facts break
+    keep their slack, so only what the solver decides is in question.
     """
     from solver.explain import Budget, find_cores
     from solver.explain_words import describe_core
@@ -282,8 +283,9 @@ def _explaining_model(
     hint_templates: bool = False,
 ) -> ExplainModel:
     """The re-plan as an explaining model (solver/explain.py): the past as logged, the
-    weeks it touches held as the re-plan holds them (a broken rule never worse), every
-    later group and each wish behind a literal of its own."""
+    weeks it touches held as the re-plan holds them (a broken rule never worse, what
+    `reference` leaves out whole), every later group, the whole groups of a mid-week
+    as_of's week and each wish behind a literal of its own."""
     from solver.explain import explain_model_of
 
     model = build_replan_model(

@@ -157,13 +157,16 @@ def build_replan_model(
     last = last_touched_week(rp)
     relaxed: dict[int, Group] = {}
     open_groups: dict[Group, Any] = {}
+    # as_of's week, when it falls mid-week, holds decisions too: an explanation may name
+    # the rules there that the facts leave whole (R1's long run still to come, R5's cap).
+    deciding = last if rp.as_of_day % 7 else None
     for group, lit in built.context.group_literals.items():
         rule, week = group
         past_facing = week is not None and week <= last and rule not in NEVER_SLACK
         chosen = group in relax if relax is not None else (week or 0) >= slack_from_week
         if past_facing and chosen:
             relaxed[lit.index] = group
-        elif explaining and not past_facing:
+        elif explaining and (not past_facing or week == deciding):
             open_groups[group] = lit
             continue
         model.add(lit == 1)

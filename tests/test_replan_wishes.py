@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
+from benchmarks.explain_replan import load, plan_in_progress
 from solver import explain_wishes, solve, solving
 from solver.replan import replan
-from solver.schemas import AvailabilityException, ReplanLog, SolveResult
+from solver.schemas import AvailabilityException, LoggedSession, ReplanLog, SolveResult
 from solver.solving import UNEXPLAINED_WISH
 from tests.test_wishes import mon_tue_only
 
@@ -143,3 +144,23 @@ def test_reasons_are_searched_again_when_the_log_changed_what_the_plan_kept(
     assert all(w.blocked_by for w in result.unmet_wishes)
     (runs,) = [w for w in result.unmet_wishes if w.rule == "R10" and w.week == 2]
     assert "R5" in runs.blocked_by and "R5 caps run minutes" in runs.message
+
+
+def test_a_wish_of_as_of_s_week_is_explained_by_the_rules_the_re_plan_kept_there() -> None:
+    """As of Tuesday, after an extra 45-min tempo logged on Monday: the week's third run
+    does not fit, because the long run still to come (which the re-plan keeps, R1: 1.25 x
+    the tempo) and R8's load cap leave no room. The reason names them. It was once
+    explained with the weaker "as the facts left it" model, in which the long run could go,
+    and read "the plan bent it for lower penalties elsewhere"; and with as_of's week held
+    as background, only the calendar's slots (T2) could be named."""
+    name = "sparse-three-slots-16w.json"
+    request = load(name, time_limit_s=20, num_workers=4, random_seed=1)
+    previous = plan_in_progress(name)
+    monday = request.start_date + dt.timedelta(weeks=7)
+    as_of = monday + dt.timedelta(days=1)
+    extra = LoggedSession(date=monday, slot="am", kind="run", run_type="tempo", minutes=45)
+    result = replan(request, previous, ReplanLog(sessions=[extra]), as_of)
+    assert result.plan is not None
+    [runs] = [w for w in result.unmet_wishes if w.week == 7 and w.rule == "R10"]
+    assert {"R1", "R8"} <= set(runs.blocked_by), runs.message
+    assert "bent" not in runs.message

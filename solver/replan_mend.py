@@ -8,10 +8,11 @@ the week's long run whenever that cost nothing: a plan the check cannot fault, s
 past alone shows the same violation (replan.split_violations).
 
 `mendable` finds which of those the rest of the week can keep together: the reference
-model again, with the rest of the week free, every constraint held or broken exactly as
-the reference says, and as many of the broken ones of `as_of`'s week held as it can
-(weighted as the reference weighs slack). The re-plan then holds those, and falls back to
-the plain reference should the weeks after rule that out (replan.py).
+model again, with the rest of the week free but for the athlete's pins, every constraint
+held or broken exactly as the reference says, and as many of the broken ones of
+`as_of`'s week held as it can (weighted as the reference weighs slack). The re-plan then
+holds those, and falls back to the plain reference should the weeks after rule that out
+(replan.py).
 """
 
 from __future__ import annotations

@@ -416,9 +416,10 @@ def reference_model(
     week = last_touched_week(rp)
     total = Timeline(rp.request).num_weeks
     cutoff = week + 1 if week + 1 < total else None
-    # Pins are decisions too: the reference plans nothing new, pinned or not.
-    unpinned = [rule for rule in rules if rule.id != "PIN"]
-    model = build_replan_model(rp, unpinned, cutoff, relax=relax, slack_from_week=slack_from_week)
+    # Pins are decisions too: the reference plans nothing new, pinned or not. Planning the
+    # rest of the week, it keeps them: what the week can keep is what the athlete allows.
+    kept = rules if plan_rest else [rule for rule in rules if rule.id != "PIN"]
+    model = build_replan_model(rp, kept, cutoff, relax=relax, slack_from_week=slack_from_week)
     # No hint at all: with the past fixed, a hint only slowed the search (0.7 s against
     # 0.1 s, measured on a 16-week plan re-planned at week 9).
     model.built.model.clear_hints()  # type: ignore[no-untyped-call]

@@ -1,0 +1,46 @@
+"""What the rest of as_of's week can still keep (solver/replan_mend.py), pins allowing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from benchmarks.explain_replan import load, plan_in_progress
+from solver.replan import prepare, replan_rules
+from solver.replan_mend import mendable
+from solver.replan_model import Reference, broken_groups, reference_slack
+from solver.schemas import LoggedSession, Pin, ReplanLog
+
+NAME = "sparse-three-slots-16w.json"
+
+
+def _mended(pins: list[Pin]) -> tuple[Reference, Reference]:
+    """(the reference, what mending leaves of it) as of Tuesday of week 8, after an extra
+    45-min tempo on Monday: R1 sees the long run still to come as missing."""
+    request = load(NAME, time_limit_s=20, num_workers=4, random_seed=1)
+    previous = plan_in_progress(NAME)
+    monday = request.start_date + dt.timedelta(weeks=7)
+    extra = LoggedSession(date=monday, slot="am", kind="run", run_type="tempo", minutes=45)
+    rp = prepare(
+        request, previous, ReplanLog(sessions=[extra], pins=pins), monday + dt.timedelta(1)
+    )
+    rules = replan_rules(rp)
+    reference = reference_slack(rp, rules, time_limit_s=10, seed=1)
+    assert isinstance(reference, dict)
+    assert ("R1", 7) in broken_groups(reference)
+    return reference, mendable(rp, rules, reference, time_limit_s=10, seed=1)
+
+
+def test_the_long_run_still_to_come_is_kept() -> None:
+    """Only R1 can be mended here: R2 and R4 (Sunday's long run, then Monday's tempo) are
+    facts, and R7's easy share cannot reach 75 % in what is left of the week."""
+    reference, mended = _mended([])
+    assert mended == {sig: values for sig, values in reference.items() if sig[0] != "R1"}
+
+
+def test_a_pin_that_leaves_no_room_for_it_is_honoured() -> None:
+    """A run forced on Tuesday leaves R8 no room for a long run of 1.25 x the tempo, so
+    nothing is mended (mending without the pins kept R1, and the re-plan then found no
+    plan and fell back: a wasted model and search)."""
+    monday = load(NAME).start_date + dt.timedelta(weeks=7)
+    reference, mended = _mended([Pin(date=monday + dt.timedelta(1), kind="run")])
+    assert mended == reference

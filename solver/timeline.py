@@ -192,7 +192,7 @@ class WeekInfo:
     days: range
     phase: Phase
     can_recover: bool  # P1: the solver may make this a recovery week
-    is_break: bool  # no availability at all: counts as a recovery week (P1)
+    is_break: bool  # no slot to train in (races aside): counts as a recovery week (P1)
     races: tuple[Race, ...]
     goal: Distance | None  # distance of the next A race, if any
     weeks_to_goal: int | None
@@ -486,7 +486,9 @@ def _build_weeks(tl: Timeline) -> list[WeekInfo]:
         phase = _phase_of(tl, w, a_race_weeks)
         week_slots = [tl.slots[(d, n)] for d in days for n in SLOT_NAMES if (d, n) in tl.slots]
         races = tuple(s.race for s in week_slots if s.race is not None)
-        is_break = not week_slots
+        # No slot to train in: a week of illness or travel around a race entered long
+        # before is a break too, or R5 would measure the weeks after it against 0 minutes.
+        is_break = all(s.race is not None for s in week_slots)
         upcoming = [(rw, r) for rw, r in a_race_weeks if rw >= w]
         goal = upcoming[0][1].distance if upcoming else None
         weeks_to_goal = upcoming[0][0] - w if upcoming else None

@@ -1,14 +1,15 @@
-"""What the rest of as_of's week can still keep (solver/replan_mend.py), pins allowing."""
+"""What the rest of as_of's week can still keep (solver/replan_mend.py), pins allowing;
+and a re-plan after days of illness."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from benchmarks.explain_replan import load, plan_in_progress
-from solver.replan import prepare, replan_rules
+from solver.replan import prepare, replan, replan_rules, split_violations
 from solver.replan_mend import mendable
 from solver.replan_model import Reference, broken_groups, reference_slack
-from solver.schemas import LoggedSession, Pin, ReplanLog
+from solver.schemas import AvailabilityException, LoggedSession, Pin, ReplanLog
 
 NAME = "sparse-three-slots-16w.json"
 
@@ -44,3 +45,27 @@ def test_a_pin_that_leaves_no_room_for_it_is_honoured() -> None:
     monday = load(NAME).start_date + dt.timedelta(weeks=7)
     reference, mended = _mended([Pin(date=monday + dt.timedelta(1), kind="run")])
     assert mended == reference
+
+
+def test_nine_days_ill_around_a_parkrun_still_gives_a_plan() -> None:
+    """Ill from Monday of week 9 to Tuesday of week 10, every session missed but the 5k
+    on Saturday (a race is done as planned unless the log says otherwise). Week 9 then
+    held only the race: as a loading week of 0 training minutes it held every later week
+    to 0 (R5), and the re-plan found no plan at all. It is a break week now."""
+    name = "reference-half-16w.json"
+    request = load(name, time_limit_s=8, num_workers=4, random_seed=1)
+    previous = plan_in_progress(name)
+    assert previous.plan is not None
+    monday = request.start_date + dt.timedelta(weeks=9)
+    as_of = monday + dt.timedelta(days=2)
+    ill = [monday + dt.timedelta(days=d) for d in range(-7, 2)]
+    missed = [
+        s.id
+        for s in previous.plan.sessions
+        if ill[0] <= s.date < as_of and s.kind in ("run", "strength")
+    ]
+    log = ReplanLog(missed=missed, unavailable=[AvailabilityException(date=d) for d in ill])
+    result = replan(request, previous, log, as_of)
+    assert result.status in ("optimal", "feasible"), [c.message for c in result.conflicts]
+    _past, mine = split_violations(prepare(request, previous, log, as_of), result)
+    assert mine == []

@@ -217,3 +217,22 @@ def test_extraction_shows_a_t3_break() -> None:
     assert check_rule("T3", request, every.plan).violations  # the model does break T3
     extracted = solve_rules(request, without("T3"))
     assert check_rule("T3", request, extracted.plan).violations
+
+
+def test_a_week_with_only_a_race_to_run_is_a_break_week() -> None:
+    """A week away (illness, travel) around a parkrun entered long before: its only slot
+    holds the race. It counted as a loading week of 0 training minutes, so R5 held every
+    week after it to 0 and R1 could not have its long run there: no plan at all. As a
+    break week, R5 measures the next week against the last loading week before it."""
+    away = [blocked(14 + d) for d in range(7) if d != SAT]
+    request = make_request(
+        5,
+        usual_week(),
+        races=[race(14 + SAT, "5k", "C", slot="am")],
+        exceptions=[*away, blocked(14 + SAT, "pm")],
+    )
+    result, report = solve_and_validate(request)
+    assert result.status in ("optimal", "feasible"), result.conflicts
+    assert report.violations == []
+    assert result.plan is not None
+    assert result.plan.weeks[3].run_minutes > 0

@@ -256,7 +256,8 @@ def test_a_week_whose_long_run_the_facts_rule_out_still_gets_its_runs() -> None:
     thursday = [s.run_type for s in result.plan.sessions if s.date == as_of and s.kind == "run"]
     assert thursday in (["easy"], ["recovery"])
     past, _mine = split_violations(prepare(request, previous, log, as_of), result)
-    assert sorted(v.rule for v in past) == ["R1", "R7"]
+    # (Other rules the facts break depend on the solved plan's strength days: S3, S4.)
+    assert {"R1", "R7"} <= {v.rule for v in past}
     assert "no long run" in next(v.message for v in past if v.rule == "R1")
     shortfall = next(v.shortfall for v in past if v.rule == "R7")
     assert shortfall is not None and 0 < shortfall < 3 * 90 - 4 * 40

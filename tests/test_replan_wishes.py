@@ -162,5 +162,7 @@ def test_a_wish_of_as_of_s_week_is_explained_by_the_rules_the_re_plan_kept_there
     result = replan(request, previous, ReplanLog(sessions=[extra]), as_of)
     assert result.plan is not None
     [runs] = [w for w in result.unmet_wishes if w.week == 7 and w.rule == "R10"]
-    assert {"R1", "R8"} <= set(runs.blocked_by), runs.message
+    # R1 is in every reason: without the kept long run there is room for the third run.
+    # The rest of a minimal reason may vary with the search (R8 here).
+    assert "R1" in runs.blocked_by, runs.message
     assert "bent" not in runs.message

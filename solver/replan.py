@@ -40,6 +40,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from solver.replan_log import ReplanInputError, Replanning, read_log
+from solver.replan_mend import mendable
 from solver.replan_model import (
     Reference,
     bound_slack,
@@ -138,7 +139,8 @@ def replan(
         if isinstance(found, str):
             return _infeasible(rp, rules, started)
         reference = found
-    mended = _mended(rp, rules, reference, options.time_limit_s, options.random_seed)
+    limit_s, seed = PAST_SHARE * options.time_limit_s, options.random_seed
+    mended = mendable(rp, rules, reference, time_limit_s=limit_s, seed=seed)
     reference_s = time.monotonic() - reference_started
     result = SolveResult(status="infeasible")
     # First: what the rest of as_of's week can keep is kept, and every other broken rule
@@ -188,18 +190,6 @@ def replan(
         3,
     )
     return result
-
-
-def _mended(
-    rp: Replanning, rules: Sequence[Rule], reference: Reference, limit_s: float, seed: int
-) -> Reference:
-    """The reference less what the rest of as_of's week can keep (solver/replan_mend.py),
-    searched within the reference's share of the time limit."""
-    if not reference:
-        return reference
-    from solver.replan_mend import mendable
-
-    return mendable(rp, rules, reference, time_limit_s=PAST_SHARE * limit_s, seed=seed)
 
 
 def _attempts(reference: Reference, mended: Reference) -> list[tuple[Reference, bool]]:

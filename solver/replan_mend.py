@@ -28,7 +28,7 @@ from solver.replan_model import (
     SlackEntry,
     bound_slack,
     broken_groups,
-    last_touched_week,
+    deciding_week,
     reference_model,
     reference_solver,
 )
@@ -43,9 +43,9 @@ def mendable(
     """`reference` without the broken constraints of as_of's week that the rest of the
     week can keep (all of them together); `reference` itself when there are none, or
     when the search finds no plan in time."""
-    week = last_touched_week(rp)
-    if not any(sig[1] == week for sig in reference) or rp.as_of_day % 7 == 0:
-        return reference  # nothing broken there, or as_of starts a week: facts only there
+    week = deciding_week(rp)
+    if week is None or not any(sig[1] == week for sig in reference):
+        return reference  # as_of starts a week (nothing left to plan there), or none broken
     model = reference_model(rp, rules, relax=broken_groups(reference), plan_rest=True)
     cp = model.built.model
     kept: list[tuple[SlackEntry, tuple[int, ...], Any]] = []

@@ -92,6 +92,12 @@ def last_touched_week(rp: Replanning) -> int:
     return (rp.as_of_day - 1) // 7 if rp.as_of_day > 0 else -1
 
 
+def deciding_week(rp: Replanning) -> int | None:
+    """as_of's week when it holds facts and decisions both (as_of falls mid-week), else
+    None: from a Monday on, every week is decisions only."""
+    return rp.as_of_day // 7 if rp.as_of_day % 7 else None
+
+
 def first_changed_week(rp: Replanning) -> int:
     """The first week whose past differs from the plan in progress: a session done
     differently, missed, moved or added, or new unavailability (as_of's week when nothing
@@ -157,9 +163,9 @@ def build_replan_model(
     last = last_touched_week(rp)
     relaxed: dict[int, Group] = {}
     open_groups: dict[Group, Any] = {}
-    # as_of's week, when it falls mid-week, holds decisions too: an explanation may name
-    # the rules there that the facts leave whole (R1's long run still to come, R5's cap).
-    deciding = last if rp.as_of_day % 7 else None
+    # A mid-week as_of's week holds decisions too: an explanation may name the rules
+    # there that the facts leave whole (R1's long run still to come, R5's cap).
+    deciding = deciding_week(rp)
     for group, lit in built.context.group_literals.items():
         rule, week = group
         past_facing = week is not None and week <= last and rule not in NEVER_SLACK

@@ -4,26 +4,38 @@ and a re-plan after days of illness."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from benchmarks.explain_replan import load, plan_in_progress
 from solver.replan import prepare, replan, replan_rules, split_violations
 from solver.replan_mend import mendable
 from solver.replan_model import Reference, broken_groups, reference_slack
-from solver.schemas import AvailabilityException, LoggedSession, Pin, ReplanLog
+from solver.schemas import (
+    AvailabilityException,
+    LoggedSession,
+    Pin,
+    PlanRequest,
+    ReplanLog,
+    SolveResult,
+)
 
 NAME = "sparse-three-slots-16w.json"
+MONDAY = load(NAME).start_date + dt.timedelta(weeks=7)  # of week 8 (index 7)
+
+
+def extra_tempo(pins: Sequence[Pin] = ()) -> tuple[PlanRequest, SolveResult, ReplanLog, dt.date]:
+    """(request, plan in progress, log, as_of) of sparse-three-slots-16w as of Tuesday of
+    week 8, after an extra 45-min tempo on Monday, with `pins`."""
+    request = load(NAME, time_limit_s=20, num_workers=4, random_seed=1)
+    extra = LoggedSession(date=MONDAY, slot="am", kind="run", run_type="tempo", minutes=45)
+    log = ReplanLog(sessions=[extra], pins=list(pins))
+    return request, plan_in_progress(NAME), log, MONDAY + dt.timedelta(days=1)
 
 
 def _mended(pins: list[Pin]) -> tuple[Reference, Reference]:
-    """(the reference, what mending leaves of it) as of Tuesday of week 8, after an extra
-    45-min tempo on Monday: R1 sees the long run still to come as missing."""
-    request = load(NAME, time_limit_s=20, num_workers=4, random_seed=1)
-    previous = plan_in_progress(NAME)
-    monday = request.start_date + dt.timedelta(weeks=7)
-    extra = LoggedSession(date=monday, slot="am", kind="run", run_type="tempo", minutes=45)
-    rp = prepare(
-        request, previous, ReplanLog(sessions=[extra], pins=pins), monday + dt.timedelta(1)
-    )
+    """(the reference, what mending leaves of it) in `extra_tempo`'s re-plan: R1 sees the
+    long run still to come as missing."""
+    rp = prepare(*extra_tempo(pins))
     rules = replan_rules(rp)
     reference = reference_slack(rp, rules, time_limit_s=10, seed=1)
     assert isinstance(reference, dict)
@@ -42,8 +54,7 @@ def test_a_pin_that_leaves_no_room_for_it_is_honoured() -> None:
     """A run forced on Tuesday leaves R8 no room for a long run of 1.25 x the tempo, so
     nothing is mended (mending without the pins kept R1, and the re-plan then found no
     plan and fell back: a wasted model and search)."""
-    monday = load(NAME).start_date + dt.timedelta(weeks=7)
-    reference, mended = _mended([Pin(date=monday + dt.timedelta(1), kind="run")])
+    reference, mended = _mended([Pin(date=MONDAY + dt.timedelta(1), kind="run")])
     assert mended == reference
 
 

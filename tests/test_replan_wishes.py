@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from benchmarks.explain_replan import load, plan_in_progress
 from solver import explain_wishes, solve, solving
 from solver.replan import replan
-from solver.schemas import AvailabilityException, LoggedSession, ReplanLog, SolveResult
+from solver.schemas import AvailabilityException, ReplanLog, SolveResult
 from solver.solving import UNEXPLAINED_WISH
+from tests.test_replan_mend import extra_tempo
 from tests.test_wishes import mon_tue_only
 
 AS_OF = dt.date(2027, 3, 9)  # Tuesday of week 2 (index 1)
@@ -153,13 +153,7 @@ def test_a_wish_of_as_of_s_week_is_explained_by_the_rules_the_re_plan_kept_there
     explained with the weaker "as the facts left it" model, in which the long run could go,
     and read "the plan bent it for lower penalties elsewhere"; and with as_of's week held
     as background, only the calendar's slots (T2) could be named."""
-    name = "sparse-three-slots-16w.json"
-    request = load(name, time_limit_s=20, num_workers=4, random_seed=1)
-    previous = plan_in_progress(name)
-    monday = request.start_date + dt.timedelta(weeks=7)
-    as_of = monday + dt.timedelta(days=1)
-    extra = LoggedSession(date=monday, slot="am", kind="run", run_type="tempo", minutes=45)
-    result = replan(request, previous, ReplanLog(sessions=[extra]), as_of)
+    result = replan(*extra_tempo())
     assert result.plan is not None
     [runs] = [w for w in result.unmet_wishes if w.week == 7 and w.rule == "R10"]
     # R1 is in every reason: without the kept long run there is room for the third run.

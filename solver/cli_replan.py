@@ -122,9 +122,9 @@ def replan_command(
     if past:
         console.print("\n[bold]What the logged past breaks by itself[/] (facts, kept as they are)")
         render_violations(console, past)
-    if replanning.notes:
+    if result.log_notes:
         console.print("\n[bold]Notes on the log[/]")
-        for note in replanning.notes:
+        for note in result.log_notes:
             console.print(f"  - {escape(note)}")
     if output is not None:
         write_result(console, result, output)

@@ -181,6 +181,7 @@ def replan(
     if result.status == "infeasible":
         return _infeasible(rp, rules, started, reference)
     result.request_digest = rp.request_digest
+    result.log_notes = list(rp.notes)
     stages = result.stages
     stages.build_s = round(build_s, 3)
     stages.reference_s = round(reference_s, 3)
@@ -261,6 +262,7 @@ def _infeasible(
         conflicts=conflicts,
         model_size=built.size(),
         request_digest=rp.request_digest,
+        log_notes=list(rp.notes),
     )
 
 
@@ -297,6 +299,7 @@ def _undecided(rp: Replanning, started: float) -> SolveResult:
         wall_time_s=round(time.monotonic() - started, 3),
         stop_reason="time limit: the weeks the log touches were not solved in time",
         request_digest=rp.request_digest,
+        log_notes=list(rp.notes),
     )
 
 

@@ -225,6 +225,9 @@ def read_log(
         raise ReplanInputError(problems)
     with_blocks = _with_exceptions(request, log.unavailable)
     blocked = Timeline(with_blocks)
+    # Slots this log's unavailability takes away; a past session on a slot the calendar
+    # never had is a fact an earlier re-plan logged, and stays one.
+    taken_away = Timeline(request).slots.keys() - blocked.slots.keys()
     planned = {s.id: s for s in previous.sessions}
     consumed = {s.plan_id for s in log.sessions if s.plan_id is not None}
     missed = set(log.missed)
@@ -236,7 +239,7 @@ def read_log(
         if session.kind not in ("run", "race", "strength"):
             continue
         key = (blocked.day_of(session.date), session.slot)
-        if key not in blocked.slots:
+        if key in taken_away:
             notes.append(f"{session.id}: its slot is unavailable now, so it counts as missed")
             continue
         past[(session.date, session.slot)] = PastSession(

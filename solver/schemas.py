@@ -558,6 +558,12 @@ class SolveResult(StrictModel):
         description="PlanRequest.digest() of the calendar solved. A re-plan reuses this "
         "result's explanations of unmet wishes when its own calendar has the same digest.",
     )
+    log_notes: list[str] = Field(
+        default_factory=list,
+        description="Re-plans: where the past was counted otherwise than logged (minutes "
+        "rounded to the model's units, a session on a slot the log made unavailable "
+        "counted as missed, strength sessions above S1's cap left out).",
+    )
 
 
 # ---------------------------------------------------------------------------------------

@@ -200,6 +200,63 @@ def test_any_log_gives_a_plan_without_violations_of_its_own(
     assert_clean(request, previous, log, as_of, result)
 
 
+# --- week after week ---------------------------------------------------------------------
+
+
+def test_a_re_plan_of_a_re_plan_keeps_the_facts_logged_before() -> None:
+    """Week after week, the last re-plan is re-planned with only what happened since. A
+    run on a slot the calendar blocks (the athlete ran anyway) is a fact of the first
+    log: the second re-plan keeps it, and with nothing new logged it keeps the first
+    re-plan's future too. It used to count that run as missed ("its slot is unavailable
+    now"), which lowered the load R5 and R8 see, and changed the future."""
+    _request, previous = planned()
+    assert previous.plan is not None
+    as_of = START + dt.timedelta(days=3)
+    taken = {(s.date, s.slot) for s in previous.plan.sessions}
+    day, slot = next(
+        (START + dt.timedelta(days=d), n)
+        for d in range(3)
+        for n in ("am", "pm")
+        if (START + dt.timedelta(days=d), n) not in taken
+    )
+    request = plan_request(
+        availability={
+            "weekly": SLOTS,
+            "exceptions": [{"date": day.isoformat(), "slot": slot}],
+        }
+    )
+    log = ReplanLog(
+        sessions=[
+            LoggedSession(date=day, slot=slot, kind="run", run_type="easy", minutes=30, rpe=3)
+        ]
+    )
+    first = replan(request, previous, log, as_of)
+    assert_clean(request, previous, log, as_of, first)
+    later = START + dt.timedelta(days=7)
+    second = replan(request, first, ReplanLog(), later)
+    assert_clean(request, first, ReplanLog(), later, second)
+    assert second.plan is not None
+    assert (day, slot, "run") in {(s.date, s.slot, s.kind) for s in second.plan.sessions}
+    assert second.log_notes == []
+    assert future(second, later) == future(first, later)
+
+
+def test_a_planned_session_the_log_makes_unavailable_counts_as_missed() -> None:
+    """Ill on a day that held a session: the log's unavailability is what happened, so
+    the session did not happen, and a note says so (unlike a fact logged before)."""
+    request, previous = planned()
+    assert previous.plan is not None
+    as_of = START + dt.timedelta(days=7)
+    session = next(s for s in previous.plan.sessions if s.date < as_of and s.kind == "run")
+    log = ReplanLog(unavailable=[AvailabilityException(date=session.date, slot="all")])
+    result = replan(request, previous, log, as_of)
+    assert_clean(request, previous, log, as_of, result)
+    assert result.plan is not None
+    assert session.date not in {s.date for s in result.plan.sessions}
+    notes = result.log_notes
+    assert any(note.startswith(f"{session.id}: its slot is unavailable") for note in notes)
+
+
 # --- the past counts ---------------------------------------------------------------------
 
 

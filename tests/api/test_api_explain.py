@@ -75,3 +75,44 @@ def test_replan_rejects_a_log_that_does_not_fit_the_plan(client: TestClient) -> 
     }
     response = client.post("/v1/replan", json=body)
     assert response.status_code == 422
+
+
+def test_replan_says_where_the_past_was_counted_otherwise_than_logged(
+    client: TestClient,
+) -> None:
+    """A 47-minute run counts as 45 (the model's 5-minute units): an app that only sees
+    the JSON learns it from `log_notes`, as the CLI's reader does from its notes."""
+    request = deterministic(small_request())
+    previous = SolveResult.model_validate(client.post("/v1/solve", json=request).json())
+    assert previous.plan is not None
+    start = previous.plan.start_date
+    as_of = start.replace(day=start.day + 7)
+    taken = {(s.date, s.slot) for s in previous.plan.sessions}
+    day, slot = next(
+        (s.date, other)
+        for s in previous.plan.sessions
+        for other in ("am", "pm")
+        if s.date < as_of and (s.date, other) not in taken
+    )
+    body: dict[str, Any] = {
+        "request": request,
+        "previous": previous.model_dump(mode="json"),
+        "log": {
+            "sessions": [
+                {
+                    "date": day.isoformat(),
+                    "slot": slot,
+                    "kind": "run",
+                    "run_type": "easy",
+                    "minutes": 47,
+                }
+            ]
+        },
+        "as_of": as_of.isoformat(),
+    }
+    response = client.post("/v1/replan", json=body)
+    assert response.status_code == 200, response.text
+    result = SolveResult.model_validate(response.json())
+    assert result.log_notes == [
+        f"{day} {slot}: 47 logged min count as 45 (the model's units and bounds)"
+    ]

@@ -102,7 +102,7 @@ def replan_command(
     except InputError as error:
         raise exit_with_input_error(error) from None
 
-    from solver.replan import ReplanInputError, prepare, replan, split_violations
+    from solver.replan import ReplanInputError, prepare, replan
 
     day = as_of.date()
     try:
@@ -118,7 +118,7 @@ def replan_command(
     console = stdout_console()
     result = run_with_progress(console, request.options.time_limit_s, run)
     show_result(console, result, replanning.request, days=days)
-    past, _ = split_violations(replanning, result)
+    past = result.past_violations
     if past:
         console.print("\n[bold]What the logged past breaks by itself[/] (facts, kept as they are)")
         render_violations(console, past)

@@ -190,6 +190,10 @@ def replan(
         max(0.0, result.wall_time_s - stages.search_s - stages.explain_s - build_s - reference_s),
         3,
     )
+    # What the logged past breaks by itself, for clients that see only the JSON (the
+    # re-plan's own violations are none: bound_slack never lets a decision add to them).
+    result.past_violations, _own = split_violations(rp, result, extra_rules)
+    result.wall_time_s = round(time.monotonic() - started, 3)
     return result
 
 

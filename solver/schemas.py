@@ -558,6 +558,12 @@ class SolveResult(StrictModel):
         description="PlanRequest.digest() of the calendar solved. A re-plan reuses this "
         "result's explanations of unmet wishes when its own calendar has the same digest.",
     )
+    past_violations: list[Violation] = Field(
+        default_factory=list,
+        description="Re-plans: what the logged past breaks by itself (three hard days in a "
+        "row, a run past R11's cap): facts, kept as they are. The plan has no other "
+        "violation of the re-plan's rules.",
+    )
     log_notes: list[str] = Field(
         default_factory=list,
         description="Re-plans: where the past was counted otherwise than logged (minutes "

@@ -282,6 +282,7 @@ def test_facts_that_break_rules_stay_facts() -> None:
     assert_clean(request, previous, log, as_of, result)
     past, _mine = split_violations(prepare(request, previous, log, as_of), result)
     assert {"R2", "R11"} <= {v.rule for v in past}
+    assert result.past_violations == past  # what clients of the JSON see
 
 
 def test_a_week_whose_long_run_the_facts_rule_out_still_gets_its_runs() -> None:

@@ -116,3 +116,33 @@ def test_replan_says_where_the_past_was_counted_otherwise_than_logged(
     assert result.log_notes == [
         f"{day} {slot}: 47 logged min count as 45 (the model's units and bounds)"
     ]
+
+
+def test_replan_reports_what_the_logged_past_breaks_by_itself(client: TestClient) -> None:
+    """Three hard runs on three days in a row break R2: a fact, which the result names in
+    `past_violations` (the plan has no violation of its own)."""
+    request = deterministic(small_request())
+    previous = SolveResult.model_validate(client.post("/v1/solve", json=request).json())
+    assert previous.plan is not None
+    at = {(s.date.isoformat(), s.slot): s.id for s in previous.plan.sessions}
+    hard = [
+        ("2027-03-01", "am", "tempo"),
+        ("2027-03-02", "pm", "intervals"),
+        ("2027-03-03", "am", "tempo"),
+    ]
+    sessions = [
+        {"date": day, "slot": slot, "kind": "run", "run_type": run_type, "minutes": 40}
+        | ({"plan_id": at[(day, slot)]} if (day, slot) in at else {})
+        for day, slot, run_type in hard
+    ]
+    body: dict[str, Any] = {
+        "request": request,
+        "previous": previous.model_dump(mode="json"),
+        "log": {"sessions": sessions},
+        "as_of": "2027-03-04",
+    }
+    response = client.post("/v1/replan", json=body)
+    assert response.status_code == 200, response.text
+    result = SolveResult.model_validate(response.json())
+    assert result.plan is not None
+    assert "R2" in {v.rule for v in result.past_violations}

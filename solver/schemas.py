@@ -537,6 +537,10 @@ class StageTimes(StrictModel):
     explain_s: float = Field(
         default=0.0, description="Explaining unmet wishes or an infeasible calendar."
     )
+    check_s: float = Field(
+        default=0.0,
+        description="Re-plans: checking the plan for what the logged past breaks by itself.",
+    )
 
 
 class SolveResult(StrictModel):

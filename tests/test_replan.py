@@ -241,6 +241,37 @@ def test_a_re_plan_of_a_re_plan_keeps_the_facts_logged_before() -> None:
     assert future(second, later) == future(first, later)
 
 
+def _facts(result: SolveResult, before: dt.date) -> list[tuple[Any, ...]]:
+    assert result.plan is not None
+    return sorted(
+        (s.date, s.slot, s.kind, s.run_type, s.minutes)
+        for s in result.plan.sessions
+        if s.date < before
+    )
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=logs(), data=st.data())
+def test_re_planning_again_after_any_logs_keeps_every_fact(
+    case: tuple[dt.date, ReplanLog], data: st.DataObject
+) -> None:
+    """Two re-plans in a row, the second after a log of what happened since the first:
+    each is clean, and what the first counted as the past is the second's past too."""
+    as_of, log = case
+    request, previous = planned()
+    first = replan(request, previous, log, as_of)
+    assert_clean(request, previous, log, as_of, first)
+    assert first.plan is not None
+    last = START + dt.timedelta(days=7 * WEEKS - 1)
+    later = as_of + dt.timedelta(days=data.draw(st.integers(1, max(1, (last - as_of).days))))
+    since = [s for s in first.plan.sessions if as_of <= s.date < later and s.kind != "race"]
+    missed = data.draw(st.lists(st.sampled_from(since), unique_by=lambda s: s.id)) if since else []
+    again = ReplanLog(missed=[s.id for s in missed])
+    second = replan(request, first, again, later)
+    assert_clean(request, first, again, later, second)
+    assert _facts(second, as_of) == _facts(first, as_of)
+
+
 def test_a_planned_session_the_log_makes_unavailable_counts_as_missed() -> None:
     """Ill on a day that held a session: the log's unavailability is what happened, so
     the session did not happen, and a note says so (unlike a fact logged before)."""

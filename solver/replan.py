@@ -180,8 +180,7 @@ def replan(
             break
     if result.status == "infeasible":
         return _infeasible(rp, rules, started, reference)
-    result.request_digest = rp.request_digest
-    result.log_notes = list(rp.notes)
+    _stamp(result, rp)
     stages = result.stages
     stages.build_s = round(build_s, 3)
     stages.reference_s = round(reference_s, 3)
@@ -261,15 +260,14 @@ def _infeasible(
                 "could not tell in time which rules collide.",
             )
         ]
-    return SolveResult(
+    result = SolveResult(
         status="infeasible",
         wall_time_s=round(time.monotonic() - started, 3),
         stop_reason="proved infeasible",
         conflicts=conflicts,
         model_size=built.size(),
-        request_digest=rp.request_digest,
-        log_notes=list(rp.notes),
     )
+    return _stamp(result, rp)
 
 
 def _explaining_model(
@@ -300,13 +298,20 @@ def _explaining_model(
 
 
 def _undecided(rp: Replanning, started: float) -> SolveResult:
-    return SolveResult(
+    result = SolveResult(
         status="unknown",
         wall_time_s=round(time.monotonic() - started, 3),
         stop_reason="time limit: the weeks the log touches were not solved in time",
-        request_digest=rp.request_digest,
-        log_notes=list(rp.notes),
     )
+    return _stamp(result, rp)
+
+
+def _stamp(result: SolveResult, rp: Replanning) -> SolveResult:
+    """`result` with what every re-plan result carries of its log: the calendar it was
+    solved on (its digest) and how the log was read."""
+    result.request_digest = rp.request_digest
+    result.log_notes = list(rp.notes)
+    return result
 
 
 def _hard(rules: Sequence[Rule]) -> list[Rule]:

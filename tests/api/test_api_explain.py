@@ -36,20 +36,37 @@ def test_explain_rejects_an_invalid_request_naming_the_field(client: TestClient)
     assert "run_days" in response.text
 
 
-def test_replan_with_an_empty_log_keeps_the_future(client: TestClient) -> None:
+def _plan_in_progress(client: TestClient) -> tuple[dict[str, Any], SolveResult]:
+    """A deterministic request and its plan, solved through the API."""
     request = deterministic(small_request())
     previous = SolveResult.model_validate(client.post("/v1/solve", json=request).json())
     assert previous.plan is not None
-    as_of = previous.plan.start_date.replace(day=previous.plan.start_date.day + 7)
-    body: dict[str, Any] = {
+    return request, previous
+
+
+def _replanned(
+    client: TestClient,
+    request: dict[str, Any],
+    previous: SolveResult,
+    log: dict[str, Any],
+    as_of: str,
+) -> SolveResult:
+    body = {
         "request": request,
         "previous": previous.model_dump(mode="json"),
-        "log": {},
-        "as_of": as_of.isoformat(),
+        "log": log,
+        "as_of": as_of,
     }
     response = client.post("/v1/replan", json=body)
     assert response.status_code == 200, response.text
-    result = SolveResult.model_validate(response.json())
+    return SolveResult.model_validate(response.json())
+
+
+def test_replan_with_an_empty_log_keeps_the_future(client: TestClient) -> None:
+    request, previous = _plan_in_progress(client)
+    assert previous.plan is not None
+    as_of = previous.plan.start_date.replace(day=previous.plan.start_date.day + 7)
+    result = _replanned(client, request, previous, {}, as_of.isoformat())
     assert result.plan is not None
     future = {
         (s.date, s.slot, s.kind, s.run_type, s.minutes)
@@ -82,8 +99,7 @@ def test_replan_says_where_the_past_was_counted_otherwise_than_logged(
 ) -> None:
     """A 47-minute run counts as 45 (the model's 5-minute units): an app that only sees
     the JSON learns it from `log_notes`, as the CLI's reader does from its notes."""
-    request = deterministic(small_request())
-    previous = SolveResult.model_validate(client.post("/v1/solve", json=request).json())
+    request, previous = _plan_in_progress(client)
     assert previous.plan is not None
     start = previous.plan.start_date
     as_of = start.replace(day=start.day + 7)
@@ -94,25 +110,18 @@ def test_replan_says_where_the_past_was_counted_otherwise_than_logged(
         for other in ("am", "pm")
         if s.date < as_of and (s.date, other) not in taken
     )
-    body: dict[str, Any] = {
-        "request": request,
-        "previous": previous.model_dump(mode="json"),
-        "log": {
-            "sessions": [
-                {
-                    "date": day.isoformat(),
-                    "slot": slot,
-                    "kind": "run",
-                    "run_type": "easy",
-                    "minutes": 47,
-                }
-            ]
-        },
-        "as_of": as_of.isoformat(),
+    log = {
+        "sessions": [
+            {
+                "date": day.isoformat(),
+                "slot": slot,
+                "kind": "run",
+                "run_type": "easy",
+                "minutes": 47,
+            }
+        ]
     }
-    response = client.post("/v1/replan", json=body)
-    assert response.status_code == 200, response.text
-    result = SolveResult.model_validate(response.json())
+    result = _replanned(client, request, previous, log, as_of.isoformat())
     assert result.log_notes == [
         f"{day} {slot}: 47 logged min count as 45 (the model's units and bounds)"
     ]
@@ -121,8 +130,7 @@ def test_replan_says_where_the_past_was_counted_otherwise_than_logged(
 def test_replan_reports_what_the_logged_past_breaks_by_itself(client: TestClient) -> None:
     """Three hard runs on three days in a row break R2: a fact, which the result names in
     `past_violations` (the plan has no violation of its own)."""
-    request = deterministic(small_request())
-    previous = SolveResult.model_validate(client.post("/v1/solve", json=request).json())
+    request, previous = _plan_in_progress(client)
     assert previous.plan is not None
     at = {(s.date.isoformat(), s.slot): s.id for s in previous.plan.sessions}
     hard = [
@@ -135,14 +143,6 @@ def test_replan_reports_what_the_logged_past_breaks_by_itself(client: TestClient
         | ({"plan_id": at[(day, slot)]} if (day, slot) in at else {})
         for day, slot, run_type in hard
     ]
-    body: dict[str, Any] = {
-        "request": request,
-        "previous": previous.model_dump(mode="json"),
-        "log": {"sessions": sessions},
-        "as_of": "2027-03-04",
-    }
-    response = client.post("/v1/replan", json=body)
-    assert response.status_code == 200, response.text
-    result = SolveResult.model_validate(response.json())
+    result = _replanned(client, request, previous, {"sessions": sessions}, "2027-03-04")
     assert result.plan is not None
     assert "R2" in {v.rule for v in result.past_violations}

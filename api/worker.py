@@ -87,7 +87,7 @@ def solve_request(
 
 def explain_request(request_json: str) -> str:
     """Why the request has no plan, or which wishes must bend: an Explanation as JSON."""
-    from solver.explain import explain
+    from solver.explaining import explain
 
     request = PlanRequest.model_validate_json(request_json)
     return explain(request, budget_s=request.options.time_limit_s).model_dump_json()
@@ -95,7 +95,7 @@ def explain_request(request_json: str) -> str:
 
 def replan_request(body_json: str) -> str:
     """A re-plan of a plan in progress from its log: a SolveResult as JSON."""
-    from solver.replan import replan_from
+    from solver.replanning import replan_from
     from solver.schemas import ReplanRequest
 
     return replan_from(ReplanRequest.model_validate_json(body_json)).model_dump_json()

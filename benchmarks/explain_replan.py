@@ -1,6 +1,6 @@
 """Explain and re-plan timings (issue 5).
 
-1. **Explain**: `solver.explain.explain` on every infeasible instance of the suite
+1. **Explain**: `solver.explaining.explain` on every infeasible instance of the suite
    (`benchmarks/instances/index.json`, `expected_status: infeasible`): wall time, the
    conflicts found, whether each was proved minimal, and how many suggestions came back.
 2. **Re-plan at mid-season**: every feasible 16-week calendar of the suite has a plan in
@@ -47,8 +47,8 @@ from pathlib import Path
 
 from benchmarks.paths import INSTANCES_DIR
 from benchmarks.suite import read_index
-from solver.explain import explain
-from solver.replan import prepare, replan, split_violations
+from solver.explaining import explain
+from solver.replanning import prepare, replan, split_violations
 from solver.schemas import AvailabilityException, LoggedSession, PlanRequest, ReplanLog, SolveResult
 from solver.solving import UNEXPLAINED_WISH, Progress, solve
 

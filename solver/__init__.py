@@ -12,22 +12,34 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from solver.rules.base import CheckContext, CheckOutcome, EncodeContext, PenaltyTerm, Rule
-from solver.schemas import Plan, PlanRequest, SolveOptions, SolveResult, Violation
+from solver.schemas import (
+    LoggedSession,
+    Pin,
+    Plan,
+    PlanRequest,
+    ReplanLog,
+    SolveOptions,
+    SolveResult,
+    Violation,
+)
 from solver.validate import ValidationReport, validate
 
 if TYPE_CHECKING:
-    from solver.explain import explain
-    from solver.replan import replan
+    from solver.explaining import explain
+    from solver.replanning import replan
     from solver.solving import Progress, solve
 
 __all__ = [
     "CheckContext",
     "CheckOutcome",
     "EncodeContext",
+    "LoggedSession",
     "PenaltyTerm",
+    "Pin",
     "Plan",
     "PlanRequest",
     "Progress",
+    "ReplanLog",
     "Rule",
     "SolveOptions",
     "SolveResult",
@@ -39,11 +51,14 @@ __all__ = [
     "validate",
 ]
 
+# The functions live in modules named otherwise (solving, not solve): the import system
+# sets a package attribute per submodule it loads, which would hide a function of the
+# same name from the second access on.
 _LAZY = {
     "solve": "solver.solving",
     "Progress": "solver.solving",
-    "explain": "solver.explain",
-    "replan": "solver.replan",
+    "explain": "solver.explaining",
+    "replan": "solver.replanning",
 }
 
 

@@ -1,6 +1,6 @@
 """`stride explain REQUEST.json`: why a calendar has no plan, and what would change that.
 
-No optimisation runs: a feasibility check, then minimal conflicts (solver/explain.py), each
+No optimisation runs: a feasibility check, then minimal conflicts (solver/explaining.py), each
 with the calendar facts in one sentence and the smallest changes the solver found. For a
 calendar that has a plan, the wishes that cannot all be met are explained the same way.
 """
@@ -85,7 +85,7 @@ def explain_command(
         raise exit_with_input_error(error) from None
 
     # Imported here: ortools loads slowly, and bad input should not wait for it.
-    from solver.explain import explain
+    from solver.explaining import explain
 
     console = stdout_console()
     with console.status("explaining", spinner="dots"):

@@ -2,7 +2,7 @@
 
 LOG.json is a ReplanLog: sessions done (actual minutes, RPE), missed, moved or extra, new
 unavailability and pins. The past stays as logged; the future changes as little as the
-rules allow (solver/replan.py). The plan is shown like `stride solve`'s, followed by the
+rules allow (solver/replanning.py). The plan is shown like `stride solve`'s, followed by the
 rule violations the logged past holds by itself (facts, not the re-plan's doing).
 """
 
@@ -102,7 +102,7 @@ def replan_command(
     except InputError as error:
         raise exit_with_input_error(error) from None
 
-    from solver.replan import ReplanInputError, prepare, replan
+    from solver.replanning import ReplanInputError, prepare, replan
 
     day = as_of.date()
     try:

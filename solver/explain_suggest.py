@@ -23,7 +23,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from solver.explain import (
+from solver.explaining import (
     PROBE_DETERMINISTIC_S,
     Budget,
     Core,
@@ -336,7 +336,7 @@ def suggest(
     `context` is what the request holds hard minus the other conflicts' groups, so a
     suggestion fixes this conflict without claiming to fix the others. The changes are
     searched and checked on the core's calendar (`Core.model`: the weeks up to the core's
-    reach, see solver.explain.focus_weeks); adding room or lowering a wish only relaxes
+    reach, see solver.explaining.focus_weeks); adding room or lowering a wish only relaxes
     what later weeks see.
     """
     held = set(context) | set(core.groups)

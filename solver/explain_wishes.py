@@ -1,6 +1,6 @@
 """Unmet wishes explained (RULES.md §6): which hard rules stood in the way of a week's wish.
 
-Found the way a conflict is (solver/explain.py): the week's wish is made hard and set
+Found the way a conflict is (solver/explaining.py): the week's wish is made hard and set
 against the safety rules, first near the week, then further out, and the result is shrunk
 to a minimal core that keeps the wish. `solve` asks once per unmet wish; the searches share
 one budget per solve, after which only what the calendar shows at a glance is reported.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from solver.explain import (
+from solver.explaining import (
     Budget,
     ExplainModel,
     Group,

@@ -25,7 +25,7 @@ from solver.timeline import (
 )
 
 if TYPE_CHECKING:
-    from solver.explain import Core, Group
+    from solver.explaining import Core, Group
 
 MAX_WEEKS_DESCRIBED = 3
 MAX_DAYS_DETAILED = 4
@@ -288,7 +288,7 @@ def conflict_dates(tl: Timeline, groups: Sequence[Group]) -> list[dt.date]:
 
 def describe_core(core: Core, suggestions: Sequence[Suggestion] | None) -> Conflict:
     """A core as the public Conflict: rule IDs, dates, one sentence and the suggestions."""
-    from solver.explain import rule_ids
+    from solver.explaining import rule_ids
 
     xm = core.model
     tl = xm.timeline

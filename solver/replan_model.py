@@ -1,6 +1,6 @@
 """The re-plan's CP-SAT model: the past fixed, slack where facts meet rules, the old plan as hint.
 
-How past facts and hard rules live together (solver/replan.py states the policy):
+How past facts and hard rules live together (solver/replanning.py states the policy):
 
 1. The model is built with one literal per (rule, week) group (`explain=True`). Groups of
    weeks after `as_of`'s week are switched on: hard, as in `solve`. Every linear or clause
@@ -145,7 +145,7 @@ def build_replan_model(
     `relax` names the groups that get slack (None: every group of the weeks from
     `slack_from_week` to as_of's, as the reference needs); the other groups of those weeks
     hold as hard rules. Every later group is switched on, unless `explaining`: then they
-    stay free for an explanation to assume (solver/explain.py), and only the hard rules
+    stay free for an explanation to assume (solver/explaining.py), and only the hard rules
     are encoded (as `build_explain_model` does). The strength templates' hints are left out
     unless `hint_templates`: a re-plan hints the plan in progress instead.
     """

@@ -577,7 +577,7 @@ class SolveResult(StrictModel):
 
 
 # ---------------------------------------------------------------------------------------
-# Explaining and re-planning (solver/explain.py, solver/replan.py)
+# Explaining and re-planning (solver/explaining.py, solver/replanning.py)
 
 
 class WishChange(StrictModel):

@@ -38,7 +38,7 @@ from solver.warm_start import (
 from solver.weights import scaled
 
 if TYPE_CHECKING:
-    from solver.explain import ExplainModel
+    from solver.explaining import ExplainModel
 
 STATUS: dict[cp_model.CpSolverStatus, Status] = {
     cp_model.OPTIMAL: "optimal",
@@ -473,8 +473,8 @@ def _explain_unmet_wishes(
     every (rule, week) wish the plan left unmet, reported or not, to what it planned. A
     reason in `known` for the same wish, week and shortfall is taken as it is (unless its
     search had run out of time), when `known` left the same wishes unmet by as much."""
-    from solver.explain import Budget
     from solver.explain_wishes import WishExplainer, wish_blockers
+    from solver.explaining import Budget
 
     # A reason names the other wishes as that plan kept them: it holds here only when this
     # plan kept every wish as that one did.
@@ -505,8 +505,8 @@ def _explain_unmet_wishes(
 def _infeasible_conflicts(
     request: PlanRequest, extra_rules: Sequence[Rule], budget_s: float
 ) -> list[Conflict]:
-    """The disjoint minimal conflicts, with sentences and suggestions (solver/explain.py)."""
-    from solver.explain import solve_conflicts
+    """The disjoint minimal conflicts, with sentences and suggestions (solver/explaining.py)."""
+    from solver.explaining import solve_conflicts
 
     conflicts = solve_conflicts(request, extra_rules, budget_s=budget_s)
     if conflicts:

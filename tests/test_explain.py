@@ -14,7 +14,7 @@ import pytest
 from ortools.sat.python import cp_model
 
 from solver import solve
-from solver.explain import (
+from solver.explaining import (
     Budget,
     Group,
     build_explain_model,

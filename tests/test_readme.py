@@ -25,3 +25,19 @@ def test_ci_runs_the_readme_test_command() -> None:
     install_and_solve, run_tests = commands
     assert "stride solve examples/" in install_and_solve
     assert run_tests in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_lazy_library_functions_stay_functions_once_their_modules_are_loaded() -> None:
+    """`solver.replan(...)` twice in a row: the second call must not find a module."""
+    import solver
+    import solver.explaining
+    import solver.replanning
+    import solver.solving
+
+    for name, module in [
+        ("solve", solver.solving),
+        ("explain", solver.explaining),
+        ("replan", solver.replanning),
+    ]:
+        for _ in range(2):
+            assert getattr(solver, name) is getattr(module, name)

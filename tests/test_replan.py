@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from solver import solve, validate
-from solver.replan import ReplanInputError, prepare, replan, replan_rules, split_violations
+from solver.replanning import ReplanInputError, prepare, replan, replan_rules, split_violations
 from solver.schemas import (
     WEEKDAYS,
     AvailabilityException,

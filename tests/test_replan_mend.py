@@ -7,9 +7,9 @@ import datetime as dt
 from collections.abc import Sequence
 
 from benchmarks.explain_replan import load, plan_in_progress
-from solver.replan import prepare, replan, replan_rules, split_violations
 from solver.replan_mend import mendable
 from solver.replan_model import Reference, broken_groups, reference_slack
+from solver.replanning import prepare, replan, replan_rules, split_violations
 from solver.schemas import (
     AvailabilityException,
     LoggedSession,

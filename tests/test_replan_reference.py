@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from solver import replan_model
-from solver.replan import prepare, replan, replan_rules, split_violations
 from solver.replan_model import broken_groups, first_changed_week, reference_slack
+from solver.replanning import prepare, replan, replan_rules, split_violations
 from solver.schemas import (
     AvailabilityException,
     LoggedSession,

@@ -12,7 +12,6 @@ import pytest
 from ortools.sat.python import cp_model
 
 from solver import replan_model, solve
-from solver.replan import prepare, replan, replan_rules
 from solver.replan_model import (
     bound_slack,
     build_replan_model,
@@ -20,6 +19,7 @@ from solver.replan_model import (
     reference_slack,
 )
 from solver.replan_repair import repair_hint
+from solver.replanning import prepare, replan, replan_rules
 from solver.schemas import AvailabilityException, PlanRequest, ReplanLog, SolveResult
 from solver.stopping import new_solver
 from solver.warm_start import placement_vars

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from solver import explain_wishes, solve, solving
-from solver.replan import replan
+from solver.replanning import replan
 from solver.schemas import AvailabilityException, ReplanLog, SolveResult
 from solver.solving import UNEXPLAINED_WISH
 from tests.test_replan_mend import extra_tempo

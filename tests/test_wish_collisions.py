@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from solver import solve
-from solver.explain import Budget, Group
 from solver.explain_wishes import WishExplainer, wish_blockers
+from solver.explaining import Budget, Group
 from solver.schemas import PlanRequest, SolveResult
 from solver.solving import UNEXPLAINED_WISH
 from solver.timeline import Timeline

@@ -10,8 +10,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, note, settings
 
 from solver import solve
-from solver.explain import Budget, Group
 from solver.explain_wishes import WishExplainer, wish_blockers
+from solver.explaining import Budget, Group
 from solver.schemas import PlanRequest
 from solver.timeline import Timeline
 from tests.strategies import plan_requests

@@ -37,7 +37,7 @@ class EncodeContext:
 
     Hard constraints go through `hard(rule, week, constraint)`. In an explaining model
     (`explain=True`) each (rule, week) group gets one enforcement literal, so CP-SAT can
-    name the smallest set of groups that cannot hold together (`solver/explain.py`).
+    name the smallest set of groups that cannot hold together (`solver/explaining.py`).
     Definitions (aggregates, penalty variables) use `model.add` directly: they are not
     rules and never take part in a conflict.
     """

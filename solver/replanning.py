@@ -66,7 +66,7 @@ from solver.schemas import (
 from solver.validate import validate
 
 if TYPE_CHECKING:
-    from solver.explain import ExplainModel
+    from solver.explaining import ExplainModel
     from solver.solving import Progress
 
 __all__ = [
@@ -240,8 +240,8 @@ def _infeasible(
     as_of's week the facts leave whole when it falls mid-week; the groups the facts break
     keep their slack, so only what the solver decides is in question.
     """
-    from solver.explain import Budget, find_cores
     from solver.explain_words import describe_core
+    from solver.explaining import Budget, find_cores
 
     xm = _explaining_model(rp, rules, reference or {}, None, hint_templates=True)
     built = xm.built
@@ -278,11 +278,11 @@ def _explaining_model(
     *,
     hint_templates: bool = False,
 ) -> ExplainModel:
-    """The re-plan as an explaining model (solver/explain.py): the past as logged, the
+    """The re-plan as an explaining model (solver/explaining.py): the past as logged, the
     weeks it touches held as the re-plan holds them (a broken rule never worse, what
     `reference` leaves out whole), every later group, the whole groups of a mid-week
     as_of's week and each wish behind a literal of its own."""
-    from solver.explain import explain_model_of
+    from solver.explaining import explain_model_of
 
     model = build_replan_model(
         rp,

@@ -63,6 +63,47 @@ class PastSession:
     time: str | None = None  # clock time when logged with one
 
 
+@dataclass(frozen=True)
+class Logged:
+    """A log entry with what it left out taken from its planned session."""
+
+    index: int  # in log.sessions, for error fields
+    entry: LoggedSession
+    date: dt.date
+    slot: SlotName
+    kind: str  # "run", "strength" or "race"
+
+
+def logged_sessions(
+    planned: dict[str, Session], log: ReplanLog
+) -> tuple[list[Logged], list[tuple[str, str]]]:
+    """The log's sessions, each with its date, slot and kind (the planned session's where
+    it names none), and the entries that cannot be read so, as (field, reason) pairs."""
+    read: list[Logged] = []
+    problems: list[tuple[str, str]] = []
+    for i, entry in enumerate(log.sessions):
+        plan = planned.get(entry.plan_id) if entry.plan_id is not None else None
+        date = entry.date or (plan.date if plan else None)
+        kind = entry.kind or (plan.kind if plan else None)
+        if date is None or kind is None:
+            continue  # its unknown plan_id is the problem, reported by check_log
+        if kind not in ("run", "strength", "race"):
+            problems.append(
+                (
+                    f"log.sessions[{i}].kind",
+                    f"{entry.plan_id!r} is a {kind.replace('_', '-')}, which a re-plan does "
+                    "not count (no need to log it); give `kind` if a run or strength "
+                    "session took its place",
+                )
+            )
+            continue
+        if kind != "run" and entry.run_type is not None:
+            problems.append((f"log.sessions[{i}].run_type", f"a {kind} session has no run type"))
+        slot = entry.slot or (plan.slot if plan else "am")
+        read.append(Logged(i, entry, date, slot, kind))
+    return read, problems
+
+
 @dataclass
 class Replanning:
     """Everything the re-plan model needs, read off the request, plan and log."""
@@ -139,43 +180,47 @@ def check_log(
     used: dict[str, int] = {}
     taken: dict[SlotDate, int] = {}
     races = {(r.date, r.slot) for r in request.races}
-    for i, logged in enumerate(log.sessions):
-        where = f"log.sessions[{i}]"
-        if not start <= logged.date < as_of:
+    for i, entry in enumerate(log.sessions):
+        if entry.plan_id is None:
+            continue
+        where = f"log.sessions[{i}].plan_id"
+        if entry.plan_id not in planned:
+            problems.append((where, f"no session {entry.plan_id!r} in the plan"))
+        elif entry.plan_id in used:
+            problems.append(
+                (
+                    where,
+                    f"{entry.plan_id!r} is already logged in log.sessions[{used[entry.plan_id]}]",
+                )
+            )
+        used[entry.plan_id] = i
+    logged, unreadable = logged_sessions(planned, log)
+    problems += unreadable
+    for logged_session in logged:
+        where = f"log.sessions[{logged_session.index}]"
+        date, slot = logged_session.date, logged_session.slot
+        if not start <= date < as_of:
             problems.append(
                 (
                     f"{where}.date",
-                    f"{logged.date} is not in the past: the log "
+                    f"{date} is not in the past: the log "
                     f"covers {start}..{as_of - dt.timedelta(days=1)}",
                 )
             )
-        if logged.plan_id is not None:
-            if logged.plan_id not in planned:
-                problems.append((f"{where}.plan_id", f"no session {logged.plan_id!r} in the plan"))
-            elif logged.plan_id in used:
-                problems.append(
-                    (
-                        f"{where}.plan_id",
-                        f"{logged.plan_id!r} is already logged in "
-                        f"log.sessions[{used[logged.plan_id]}]",
-                    )
-                )
-            used[logged.plan_id] = i
-        if (logged.date, logged.slot) in taken:
+        if (date, slot) in taken:
             problems.append(
                 (
                     f"{where}.slot",
-                    f"{logged.date} {logged.slot} already holds "
-                    f"log.sessions[{taken[(logged.date, logged.slot)]}]; a slot holds "
-                    "one session (T3)",
+                    f"{date} {slot} already holds log.sessions[{taken[(date, slot)]}]; a slot "
+                    "holds one session (T3)",
                 )
             )
-        taken[(logged.date, logged.slot)] = i
-        if logged.kind == "race" and (logged.date, logged.slot) not in races:
+        taken[(date, slot)] = logged_session.index
+        if logged_session.kind == "race" and (date, slot) not in races:
             problems.append(
                 (
                     f"{where}.kind",
-                    f"no race on {logged.date} {logged.slot} in the request; log it as a run (P3)",
+                    f"no race on {date} {slot} in the request; log it as a run (P3)",
                 )
             )
     for i, plan_id in enumerate(log.missed):
@@ -246,22 +291,21 @@ def read_log(
             session.date, session.slot, session.kind, session.run_type, session.minutes
         )
     race_minutes: dict[SlotDate, int] = {}
-    for logged in log.sessions:
-        day = blocked.day_of(logged.date)
-        plan_session = planned.get(logged.plan_id) if logged.plan_id else None
-        run_type = _run_type(logged, plan_session) if logged.kind == "run" else None
+    for logged in logged_sessions(planned, log)[0]:
+        entry, date, slot = logged.entry, logged.date, logged.slot
+        day = blocked.day_of(date)
+        plan_session = planned.get(entry.plan_id) if entry.plan_id else None
+        run_type = _run_type(entry, plan_session) if logged.kind == "run" else None
         if logged.kind == "race":
             run_type = "race"
-            race_minutes[(logged.date, logged.slot)] = logged.minutes
-        minutes = model_minutes(blocked, logged.kind, run_type, day, logged.minutes)
-        if minutes != logged.minutes:
+            race_minutes[(date, slot)] = entry.minutes
+        minutes = model_minutes(blocked, logged.kind, run_type, day, entry.minutes)
+        if minutes != entry.minutes:
             notes.append(
-                f"{logged.date} {logged.slot}: {logged.minutes} logged min count as "
+                f"{date} {slot}: {entry.minutes} logged min count as "
                 f"{minutes} (the model's units and bounds)"
             )
-        past[(logged.date, logged.slot)] = PastSession(
-            logged.date, logged.slot, logged.kind, run_type, minutes, logged.time
-        )
+        past[(date, slot)] = PastSession(date, slot, logged.kind, run_type, minutes, entry.time)
     calendar = _room_for_the_past(with_blocks, blocked, past, race_minutes)
     _strength_within_reach(Timeline(calendar), past, notes)
     baseline = {

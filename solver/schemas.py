@@ -622,16 +622,29 @@ class Explanation(StrictModel):
 
 
 class LoggedSession(StrictModel):
-    """A session that happened: as planned, changed, moved, or an extra one."""
+    """A session that happened: as planned, changed, moved, or an extra one.
+
+    With `plan_id`, what the entry leaves out is the planned session's: `{"plan_id": ...,
+    "minutes": 20}` says it was done where planned, only shorter."""
 
     plan_id: str | None = Field(
         default=None,
         description="The planned session this carried out (done, changed or moved); "
         "omit for an extra session.",
     )
-    date: dt.date = Field(description="When it happened; before `as_of`.")
-    slot: SlotName = Field(default="am", description="Which half of the day.")
-    kind: Literal["run", "strength", "race"]
+    date: dt.date | None = Field(
+        default=None,
+        description="When it happened; before `as_of`. Default: the planned session's "
+        "date; an extra session needs one.",
+    )
+    slot: SlotName | None = Field(
+        default=None,
+        description="Which half of the day. Default: the planned session's slot, else `am`.",
+    )
+    kind: Literal["run", "strength", "race"] | None = Field(
+        default=None,
+        description="Default: the planned session's kind; an extra session needs one.",
+    )
     run_type: RunType | None = Field(
         default=None,
         description="Runs: what it was; default the planned session's type, else read "
@@ -652,6 +665,10 @@ class LoggedSession(StrictModel):
 
     @model_validator(mode="after")
     def _kind_and_type(self) -> LoggedSession:
+        if self.plan_id is None and self.date is None:
+            raise ValueError("date: an extra session (no plan_id) needs its date")
+        if self.plan_id is None and self.kind is None:
+            raise ValueError("kind: an extra session (no plan_id) needs its kind")
         if self.kind == "strength" and self.run_type is not None:
             raise ValueError("run_type: a strength session has no run type")
         if self.kind == "run" and self.run_type == "race":

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from solver import solve, validate
+from solver.replan_log import logged_sessions
 from solver.replanning import ReplanInputError, prepare, replan, replan_rules, split_violations
 from solver.schemas import (
     WEEKDAYS,
@@ -168,25 +169,18 @@ def _free_slots(as_of: dt.date, taken: set[tuple[dt.date, SlotName]]) -> list[tu
 
 
 def _changed(draw: st.DrawFn, session: Session) -> LoggedSession:
+    """The planned session done longer, shorter or as another run type; its date, slot and
+    kind spelled out, or left to the plan."""
     factor = draw(st.sampled_from([0.5, 0.8, 1.0, 1.2, 1.5]))
-    minutes = max(15, round(session.minutes * factor))
-    if session.kind == "strength":
-        return LoggedSession(
-            plan_id=session.id,
-            date=session.date,
-            slot=session.slot,
-            kind="strength",
-            minutes=minutes,
-        )
-    run_type = draw(st.sampled_from([session.run_type, "easy", "tempo"]))
-    return LoggedSession(
-        plan_id=session.id,
-        date=session.date,
-        slot=session.slot,
-        kind="run",
-        run_type=run_type,
-        minutes=minutes,
-    )
+    entry: dict[str, Any] = {
+        "plan_id": session.id,
+        "minutes": max(15, round(session.minutes * factor)),
+    }
+    if draw(st.booleans()):
+        entry |= {"date": session.date, "slot": session.slot, "kind": session.kind}
+    if session.kind == "run":
+        entry["run_type"] = draw(st.sampled_from([session.run_type, "easy", "tempo"]))
+    return LoggedSession.model_validate(entry)
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -495,6 +489,85 @@ def test_a_log_that_does_not_fit_names_the_field(log: ReplanLog, field: str) -> 
     with pytest.raises(ReplanInputError) as caught:
         replan(request, previous, log, dt.date(2027, 3, 10))
     assert any(where == field for where, _reason in caught.value.problems)
+
+
+def test_a_logged_plan_id_takes_what_the_entry_leaves_out_from_the_planned_session() -> None:
+    """`{plan_id, minutes}` is the planned session done shorter, where it was planned: a pm
+    session stays in the pm slot (it used to land in the am slot and replace what was
+    there), and reads as if every field had been given."""
+    request, previous = planned()
+    assert previous.plan is not None
+    as_of = dt.date(2027, 3, 8)
+    before = [s for s in previous.plan.sessions if s.date < as_of]
+    pm = next(s for s in before if s.slot == "pm" and s.kind in ("run", "strength"))
+    short = ReplanLog(sessions=[LoggedSession(plan_id=pm.id, minutes=45)])
+    spelled = ReplanLog(
+        sessions=[
+            LoggedSession.model_validate(
+                {
+                    "plan_id": pm.id,
+                    "date": pm.date,
+                    "slot": "pm",
+                    "kind": pm.kind,
+                    "run_type": pm.run_type,
+                    "minutes": 45,
+                }
+            )
+        ]
+    )
+    past = prepare(request, previous, short, as_of).past
+    assert past == prepare(request, previous, spelled, as_of).past
+    assert (past[(pm.date, "pm")].kind, past[(pm.date, "pm")].run_type) == (pm.kind, pm.run_type)
+    assert {key: p.kind for key, p in past.items()} == {(s.date, s.slot): s.kind for s in before}
+    moved_to = pm.date + dt.timedelta(days=1 if pm.date.weekday() < 6 else -1)
+    moved = ReplanLog(sessions=[LoggedSession(plan_id=pm.id, date=moved_to, minutes=45)])
+    assert prepare(request, previous, moved, as_of).past[(moved_to, "pm")].kind == pm.kind
+
+
+@pytest.mark.parametrize(
+    ("entry", "field"),
+    [
+        ({"kind": "run", "minutes": 30}, "date"),
+        ({"date": "2027-03-02", "minutes": 30}, "kind"),
+    ],
+)
+def test_an_extra_session_names_what_it_lacks(entry: dict[str, Any], field: str) -> None:
+    with pytest.raises(ValueError, match=f"{field}: an extra session"):
+        LoggedSession.model_validate(entry)
+
+
+@pytest.mark.parametrize(
+    ("entry", "field"),
+    [
+        (LoggedSession(plan_id="2027-03-04-am-strength", run_type="easy", minutes=40), "run_type"),
+        (LoggedSession(plan_id="nope", minutes=40), "plan_id"),
+    ],
+)
+def test_a_logged_plan_id_that_does_not_fit_names_the_field(
+    entry: LoggedSession, field: str
+) -> None:
+    request, previous = planned()
+    with pytest.raises(ReplanInputError) as caught:
+        prepare(request, previous, ReplanLog(sessions=[entry]), dt.date(2027, 3, 8))
+    assert [where for where, _reason in caught.value.problems] == [f"log.sessions[0].{field}"]
+
+
+def test_a_logged_mini_circuit_asks_for_the_kind_that_took_its_place() -> None:
+    """A mini-circuit is not a session the re-plan counts: logged by its id alone, the
+    entry names `kind` (given one, it is that run or strength session)."""
+    _request, previous = planned()
+    assert previous.plan is not None
+    run = previous.plan.sessions[1]
+    circuit = run.model_copy(
+        update={"id": f"{run.date}-{run.slot}-mini_circuit", "kind": "mini_circuit"}
+    )
+    planned_by_id = {circuit.id: circuit}
+    bare = ReplanLog(sessions=[LoggedSession(plan_id=circuit.id, minutes=10)])
+    assert logged_sessions(planned_by_id, bare)[1][0][0] == "log.sessions[0].kind"
+    given = ReplanLog(sessions=[LoggedSession(plan_id=circuit.id, kind="strength", minutes=30)])
+    read, problems = logged_sessions(planned_by_id, given)
+    assert not problems
+    assert [(r.date, r.slot, r.kind) for r in read] == [(run.date, run.slot, "strength")]
 
 
 def test_replan_command_replans_and_names_bad_log_fields(tmp_path: Any) -> None:

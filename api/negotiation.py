@@ -2,8 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from fastapi import Response
+
 CALENDAR = "text/calendar"
 JSON = "application/json"
+
+CALENDAR_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The result as JSON, or with `Accept: text/calendar` the plan as an "
+        "iCalendar file (JSON when there is no plan, e.g. `infeasible`).",
+        "content": {CALENDAR: {"schema": {"type": "string"}}},
+    }
+}
+
+
+def calendar_response(text: str, filename: str) -> Response:
+    return Response(
+        content=text,
+        media_type=f"{CALENDAR}; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def _ranges(accept: str) -> list[tuple[str, float]]:

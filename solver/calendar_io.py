@@ -9,6 +9,10 @@ Events marked free (TRANSP:TRANSPARENT) or cancelled block nothing.
 Export writes a VCALENDAR that common calendar apps import: one VEVENT per session with a
 stable UID (`<session.id>@stride`), local start and end with a TZID and its VTIMEZONE, and a
 description listing the run's purpose or the strength session's exercises with sets x reps.
+A re-planned calendar also carries each session of the plan it replaces that it no longer
+has, as a cancelled event with the same UID: re-imported, it removes the stale event
+instead of leaving a moved run in two places. Every event's SEQUENCE grows with its
+DTSTAMP, so each export outranks the earlier ones of the same UIDs.
 """
 
 from __future__ import annotations
@@ -266,18 +270,28 @@ def _all_day_slots(start: dt.date, end: dt.date, windows: dict[Slot, Any]) -> It
 
 
 def plan_to_ics(
-    request: PlanRequest, result: SolveResult | Plan, *, stamp: dt.datetime | None = None
+    request: PlanRequest,
+    result: SolveResult | Plan,
+    *,
+    stamp: dt.datetime | None = None,
+    replaces: SolveResult | Plan | None = None,
 ) -> str:
     """The plan as iCalendar text: one VEVENT per session, in the athlete's time zone.
 
     `stamp` is the DTSTAMP of every event (default: now); UIDs are stable across exports,
     so re-importing an updated plan replaces the old events instead of duplicating them.
+    `replaces` is the plan this one replaces (a re-plan's plan in progress): each of its
+    sessions missing from this plan is exported as a cancelled event, so re-importing
+    removes it.
     Raises ValueError when a result carries no plan (infeasible, unknown, invalid).
     """
-    plan = result if isinstance(result, Plan) else result.plan
+    plan = _plan_of(result)
     if plan is None:
         status = result.status if isinstance(result, SolveResult) else "unknown"
         raise ValueError(f"the result has no plan to export (status {status!r})")
+    old = _plan_of(replaces) if replaces is not None else None
+    kept = {session.id for session in plan.sessions}
+    dropped = [s for s in old.sessions if s.id not in kept] if old is not None else []
     zone = ZoneInfo(request.timezone)
     stamp = (stamp or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     calendar = icalendar.Calendar()
@@ -288,7 +302,9 @@ def plan_to_ics(
     calendar.add("x-wr-calname", "stride training plan")
     calendar.add("x-wr-timezone", request.timezone)
     for session, start in _session_starts(plan.sessions, zone):
-        calendar.add_component(_event(session, start, stamp))
+        calendar.add_component(_event(session, start, stamp, status="CONFIRMED"))
+    for session, start in _session_starts(dropped, zone):
+        calendar.add_component(_event(session, start, stamp, status="CANCELLED"))
     if request.timezone != "UTC":
         calendar.add_missing_timezones()
     text: bytes = calendar.to_ical()
@@ -313,10 +329,23 @@ def _session_starts(
         yield session, start
 
 
-def _event(session: Session, start: dt.datetime, stamp: dt.datetime) -> icalendar.Event:
+def _plan_of(result: SolveResult | Plan) -> Plan | None:
+    return result if isinstance(result, Plan) else result.plan
+
+
+# Exports keep no revision counter; minutes since this epoch give every export a SEQUENCE
+# above any earlier export's, which calendar apps need to take an update (RFC 5545 3.8.7.4).
+SEQUENCE_EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+
+
+def _event(
+    session: Session, start: dt.datetime, stamp: dt.datetime, *, status: str
+) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", f"{session.id}@{UID_DOMAIN}")
     event.add("dtstamp", stamp)
+    event.add("sequence", max(0, int((stamp - SEQUENCE_EPOCH).total_seconds() // 60)))
+    event.add("status", status)
     event.add("dtstart", start)
     event.add("dtend", start + dt.timedelta(minutes=session.minutes))
     event.add("summary", session_summary(session))

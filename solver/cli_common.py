@@ -26,6 +26,10 @@ from solver.schemas import Plan, PlanRequest, SolveResult
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write the SolveResult JSON to this file.")
 ]
+IcsOption = Annotated[
+    Path | None,
+    typer.Option("--ics", help="Write the plan as an iCalendar file, to import in a calendar app."),
+]
 TimeLimitOption = Annotated[
     float | None, typer.Option("--time-limit", help="Wall-clock limit, seconds.")
 ]

@@ -20,6 +20,7 @@ from rich.markup import escape
 
 from solver.cli_common import (
     EXIT_PROBLEM,
+    IcsOption,
     InputError,
     OutputOption,
     TimeLimitOption,
@@ -32,7 +33,7 @@ from solver.cli_common import (
 )
 from solver.cli_progress import ProgressLike, run_with_progress
 from solver.cli_render import render_violations
-from solver.cli_solve import EXIT_BY_STATUS, show_result, with_overrides, write_result
+from solver.cli_solve import EXIT_BY_STATUS, show_result, with_overrides, write_ics, write_result
 from solver.schemas import PlanRequest, ReplanLog, SolveResult
 
 M = TypeVar("M", bound=BaseModel)
@@ -77,6 +78,7 @@ def replan_command(
         ),
     ],
     output: OutputOption = None,
+    ics: IcsOption = None,
     time_limit: TimeLimitOption = None,
     workers: WorkersOption = None,
     days: Annotated[
@@ -128,4 +130,7 @@ def replan_command(
             console.print(f"  - {escape(note)}")
     if output is not None:
         write_result(console, result, output)
+    if ics is not None:
+        # Cancels the sessions RESULT.json had and the re-plan dropped, on re-import.
+        write_ics(console, request, result, ics, replaces=previous)
     raise typer.Exit(EXIT_BY_STATUS.get(result.status, EXIT_PROBLEM))

@@ -16,6 +16,7 @@ from solver.cli_common import (
     EXIT_INVALID_INPUT,
     EXIT_OK,
     EXIT_PROBLEM,
+    IcsOption,
     InputError,
     OutputOption,
     TimeLimitOption,
@@ -82,6 +83,7 @@ def solve_command(
         Path, typer.Argument(metavar="REQUEST.json", help="A PlanRequest JSON file.")
     ],
     output: OutputOption = None,
+    ics: IcsOption = None,
     time_limit: TimeLimitOption = None,
     workers: WorkersOption = None,
     seed: Annotated[int | None, typer.Option("--seed", help="CP-SAT random seed.")] = None,
@@ -127,6 +129,8 @@ def solve_command(
     show_result(console, result, request, days=days, exercises=exercises)
     if output is not None:
         write_result(console, result, output)
+    if ics is not None:
+        write_ics(console, request, result, ics)
     raise typer.Exit(EXIT_BY_STATUS.get(result.status, EXIT_PROBLEM))
 
 
@@ -154,9 +158,32 @@ def show_result(
 
 
 def write_result(console: Console, result: SolveResult, output: Path) -> None:
+    _write(console, output, result.model_dump_json(indent=2) + "\n", "the result")
+
+
+def write_ics(
+    console: Console,
+    request: PlanRequest,
+    result: SolveResult,
+    output: Path,
+    *,
+    replaces: SolveResult | None = None,
+) -> None:
+    """The plan as an .ics file (with `replaces`' dropped sessions cancelled); with no plan,
+    a note that nothing was written."""
+    if result.plan is None:
+        console.print(f"\nNo plan, so no calendar written to {escape(str(output))}")
+        return
+    # Here: the iCalendar libraries load slowly, and only --ics needs them.
+    from solver.calendar_io import plan_to_ics
+
+    _write(console, output, plan_to_ics(request, result, replaces=replaces), "the calendar")
+
+
+def _write(console: Console, output: Path, text: str, what: str) -> None:
     try:
-        output.write_text(result.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        error = InputError(str(output), f"cannot write the result ({exc.strerror})", [])
+        error = InputError(str(output), f"cannot write {what} ({exc.strerror})", [])
         raise exit_with_input_error(error) from None
     console.print(f"\nWrote {escape(str(output))}")

@@ -353,3 +353,51 @@ def test_an_exported_plan_read_back_as_a_calendar_blocks_exactly_its_slots(
     assert len(_events(exported)) == len(sessions)
     reread = request.model_copy(update={"calendar_ics": exported})
     assert busy_slots(reread) == {(s.date, s.slot) for s in sessions}
+
+
+def _by_status(text: str) -> dict[str, set[str]]:
+    statuses: dict[str, set[str]] = {}
+    for event in _events(text):
+        statuses.setdefault(str(event["STATUS"]), set()).add(str(event["UID"]))
+    return statuses
+
+
+def test_a_replanned_calendar_cancels_the_sessions_the_new_plan_dropped() -> None:
+    """Re-imported over the plan in progress, the re-plan's calendar leaves no stale event:
+    a changed session keeps its UID, a dropped or moved one is cancelled under its old."""
+    request = _request(timezone="America/New_York")
+    old = _plan(request)
+    run, circuit, strength, tempo = old.sessions
+    moved_on = strength.date + dt.timedelta(days=1)
+    moved = strength.model_copy(
+        update={
+            "id": f"{moved_on.isoformat()}-pm-strength",
+            "date": moved_on,
+            "start": f"{moved_on.isoformat()}T18:00",
+        }
+    )
+    new = old.model_copy(
+        update={"sessions": [run.model_copy(update={"minutes": 35}), moved, tempo]}
+    )
+    text = plan_to_ics(request, new, replaces=SolveResult(status="optimal", plan=old))
+    assert _by_status(text) == {
+        "CONFIRMED": {f"{s.id}@stride" for s in new.sessions},
+        "CANCELLED": {f"{circuit.id}@stride", f"{strength.id}@stride"},
+    }
+    cancelled = next(e for e in _events(text) if str(e["UID"]) == f"{strength.id}@stride")
+    assert cancelled.decoded("DTSTART").date() == strength.date  # where the stale event is
+    reread = request.model_copy(update={"calendar_ics": text})
+    assert busy_slots(reread) == {(s.date, s.slot) for s in new.sessions}
+
+
+def test_each_export_outranks_the_earlier_ones() -> None:
+    """Calendar apps take an update of a UID only with a SEQUENCE at least as high."""
+    request = _request()
+    plan = _plan(request)
+    first, later = (dt.datetime(2027, 2, 1, 8, m, tzinfo=dt.UTC) for m in (0, 1))
+    sequences = [
+        {int(e["SEQUENCE"]) for e in _events(plan_to_ics(request, plan, stamp=stamp))}
+        for stamp in (first, later)
+    ]
+    assert len(sequences[0]) == len(sequences[1]) == 1
+    assert min(sequences[1]) > max(sequences[0])

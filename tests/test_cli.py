@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import icalendar
 import pytest
 from rich.console import Console
 from typer.testing import CliRunner, Result
@@ -53,6 +54,7 @@ def write_json(path: Path, data: object) -> Path:
 class Solved:
     run: Result
     result_file: Path
+    ics_file: Path
 
     def data(self) -> dict[str, Any]:
         data: dict[str, Any] = json.loads(self.result_file.read_text())
@@ -62,9 +64,10 @@ class Solved:
 @pytest.fixture(scope="module")
 def solved(tmp_path_factory: pytest.TempPathFactory) -> Solved:
     """One short solve of the beginner example, shared by the tests that read its result."""
-    out = tmp_path_factory.mktemp("cli") / "result.json"
-    run = invoke("solve", BEGINNER, "-o", out, "--time-limit", "8", "--workers", "8")
-    return Solved(run=run, result_file=out)
+    folder = tmp_path_factory.mktemp("cli")
+    out, ics = folder / "result.json", folder / "plan.ics"
+    run = invoke("solve", BEGINNER, "-o", out, "--ics", ics, "--time-limit", "8", "--workers", "8")
+    return Solved(run=run, result_file=out, ics_file=ics)
 
 
 # --- solve ------------------------------------------------------------------------------
@@ -82,6 +85,15 @@ def test_solve_prints_the_plan_and_writes_the_result(solved: Solved) -> None:
     assert "RACE Spring Park 10k" in out
     assert "Recovery guidance" in out
     assert "Sleep 7-9 h" in out
+
+
+def test_solve_writes_the_plan_as_a_calendar(solved: Solved) -> None:
+    result = SolveResult.model_validate_json(solved.result_file.read_text())
+    assert result.plan is not None
+    calendar = icalendar.Calendar.from_ical(solved.ics_file.read_text())
+    uids = {str(event["UID"]) for event in calendar.walk("VEVENT")}
+    assert uids == {f"{session.id}@stride" for session in result.plan.sessions}
+    assert f"Wrote {solved.ics_file}" in solved.run.output.replace("\n", "")
 
 
 def test_validate_accepts_the_solved_result(solved: Solved) -> None:
@@ -253,10 +265,14 @@ def test_strict_wishes_that_cannot_be_met_exit_1(tmp_path: Path) -> None:
         "weekly": {"tue": {"am": {"minutes": 40}}, "sat": {"am": {"minutes": 60}}}
     }
     data["options"]["time_limit_s"] = 5
-    run = invoke("solve", write_json(tmp_path / "strict.json", data), "--strict", "--no-days")
+    ics = tmp_path / "plan.ics"
+    strict = write_json(tmp_path / "strict.json", data)
+    run = invoke("solve", strict, "--strict", "--no-days", "--ics", ics)
     assert run.exit_code == 1, run.output
     assert_clean(run)
     assert "INFEASIBLE" in run.output
+    assert "No plan, so no calendar written" in run.output
+    assert not ics.exists()
 
 
 # --- rendering ------------------------------------------------------------------------

@@ -571,26 +571,34 @@ def test_a_logged_mini_circuit_asks_for_the_kind_that_took_its_place() -> None:
 
 
 def test_replan_command_replans_and_names_bad_log_fields(tmp_path: Any) -> None:
+    import icalendar
     import typer
     from typer.testing import CliRunner
 
     from solver.cli_replan import replan_command
 
     request, previous = planned()
+    assert previous.plan is not None
+    missed = next(s for s in previous.plan.sessions if s.date < dt.date(2027, 3, 10))
     app = typer.Typer()
     app.command()(replan_command)
     files = {
         "request": request.model_dump_json(),
         "result": previous.model_dump_json(),
-        "log": ReplanLog().model_dump_json(),
+        "log": ReplanLog(missed=[missed.id]).model_dump_json(),
         "bad": '{"missed": ["no-such-session"]}',
     }
     for name, text in files.items():
         (tmp_path / f"{name}.json").write_text(text)
     args = [str(tmp_path / f"{n}.json") for n in ("request", "result", "log")]
-    ok = CliRunner().invoke(app, [*args, "--as-of", "2027-03-10", "--no-days"])
+    ics = tmp_path / "replan.ics"
+    ok = CliRunner().invoke(app, [*args, "--as-of", "2027-03-10", "--no-days", "--ics", str(ics)])
     assert ok.exit_code == 0, ok.output
     assert "OPTIMAL" in ok.output
+    # The calendar cancels the missed session, which the plan in progress had.
+    calendar = icalendar.Calendar.from_ical(ics.read_text())
+    cancelled = {str(e["UID"]) for e in calendar.walk("VEVENT") if e["STATUS"] == "CANCELLED"}
+    assert f"{missed.id}@stride" in cancelled
     args[2] = str(tmp_path / "bad.json")
     bad = CliRunner().invoke(app, [*args, "--as-of", "2027-03-10"])
     assert bad.exit_code == 2

@@ -11,8 +11,7 @@ from api.deps import RunnerDep, SettingsDep
 from api.errors import BUSY_RESPONSE, NOT_FOUND_RESPONSE, RESPONSES, TOO_LARGE_RESPONSE
 from api.jobs import JobEvent
 from api.limits import check_plan_request
-from api.negotiation import CALENDAR
-from api.routes.solve import calendar_response
+from api.negotiation import CALENDAR, calendar_response
 from api.schemas import ErrorBody, Job, JobLinks
 from api.sse import MEDIA_TYPE, event_stream
 from api.store import JobRecord

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Request, Response
 
@@ -10,27 +10,11 @@ from api.body import SOLVE_BODY, read_plan_request
 from api.deps import RunnerDep, SettingsDep
 from api.errors import BUSY_RESPONSE, RESPONSES, TOO_LARGE_RESPONSE
 from api.limits import check_plan_request
-from api.negotiation import CALENDAR, prefers_calendar
+from api.negotiation import CALENDAR_RESPONSE, calendar_response, prefers_calendar
 from solver.calendar_io import plan_to_ics
 from solver.schemas import SolveResult
 
 router = APIRouter(prefix="/v1", tags=["solve"], responses=RESPONSES)
-
-CALENDAR_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {
-        "description": "The result as JSON, or with `Accept: text/calendar` the plan as an "
-        "iCalendar file (JSON when there is no plan, e.g. `infeasible`).",
-        "content": {CALENDAR: {"schema": {"type": "string"}}},
-    }
-}
-
-
-def calendar_response(text: str, filename: str) -> Response:
-    return Response(
-        content=text,
-        media_type=f"{CALENDAR}; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
 
 
 @router.post(

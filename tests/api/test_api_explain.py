@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+import icalendar
 from api_requests import deterministic, infeasible_request, small_request
 from fastapi.testclient import TestClient
 
@@ -44,6 +46,17 @@ def _plan_in_progress(client: TestClient) -> tuple[dict[str, Any], SolveResult]:
     return request, previous
 
 
+def _replan_body(
+    request: dict[str, Any], previous: SolveResult, log: dict[str, Any], as_of: str
+) -> dict[str, Any]:
+    return {
+        "request": request,
+        "previous": previous.model_dump(mode="json"),
+        "log": log,
+        "as_of": as_of,
+    }
+
+
 def _replanned(
     client: TestClient,
     request: dict[str, Any],
@@ -51,13 +64,7 @@ def _replanned(
     log: dict[str, Any],
     as_of: str,
 ) -> SolveResult:
-    body = {
-        "request": request,
-        "previous": previous.model_dump(mode="json"),
-        "log": log,
-        "as_of": as_of,
-    }
-    response = client.post("/v1/replan", json=body)
+    response = client.post("/v1/replan", json=_replan_body(request, previous, log, as_of))
     assert response.status_code == 200, response.text
     return SolveResult.model_validate(response.json())
 
@@ -146,3 +153,55 @@ def test_replan_reports_what_the_logged_past_breaks_by_itself(client: TestClient
     result = _replanned(client, request, previous, {"sessions": sessions}, "2027-03-04")
     assert result.plan is not None
     assert "R2" in {v.rule for v in result.past_violations}
+
+
+def test_replan_as_a_calendar_cancels_what_the_plan_in_progress_loses(
+    client: TestClient,
+) -> None:
+    """With `Accept: text/calendar` a re-plan is an .ics holding the new plan, and every
+    session of the plan in progress it no longer has (the missed run, anything moved)
+    as a cancelled event under its old UID: a calendar app that imported the first plan
+    ends up showing exactly the new one."""
+    request, previous = _plan_in_progress(client)
+    assert previous.plan is not None
+    as_of = previous.plan.start_date + dt.timedelta(days=7)
+    missed = next(s for s in previous.plan.sessions if s.date < as_of and s.kind == "run")
+    body = _replan_body(request, previous, {"missed": [missed.id]}, as_of.isoformat())
+    response = client.post("/v1/replan", json=body, headers={"Accept": "text/calendar"})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/calendar")
+    calendar = icalendar.Calendar.from_ical(response.text)
+    statuses: dict[str, set[str]] = {}
+    for event in calendar.walk("VEVENT"):
+        statuses.setdefault(str(event["STATUS"]), set()).add(str(event["UID"]))
+    result = _replanned(client, request, previous, {"missed": [missed.id]}, as_of.isoformat())
+    assert result.plan is not None
+    new = {s.id for s in result.plan.sessions}
+    lost = {s.id for s in previous.plan.sessions} - new
+    assert missed.id in lost
+    assert statuses == {
+        "CONFIRMED": {f"{i}@stride" for i in new},
+        "CANCELLED": {f"{i}@stride" for i in lost},
+    }
+
+
+def test_a_replan_without_a_plan_answers_json_even_when_a_calendar_is_asked_for(
+    client: TestClient,
+) -> None:
+    """A pin on a day the log makes unavailable: no plan, so the explained JSON instead."""
+    request, previous = _plan_in_progress(client)
+    assert previous.plan is not None
+    as_of = previous.plan.start_date + dt.timedelta(days=7)
+    away = (as_of + dt.timedelta(days=2)).isoformat()
+    log = {
+        "unavailable": [{"date": away, "slot": "all"}],
+        "pins": [{"date": away, "kind": "run"}],
+    }
+    body = _replan_body(request, previous, log, as_of.isoformat())
+    response = client.post("/v1/replan", json=body, headers={"Accept": "text/calendar"})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    result = SolveResult.model_validate(response.json())
+    assert result.status == "infeasible"
+    assert result.conflicts and "PIN" in result.conflicts[0].rules
+

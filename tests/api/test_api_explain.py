@@ -205,3 +205,15 @@ def test_a_replan_without_a_plan_answers_json_even_when_a_calendar_is_asked_for(
     assert result.status == "infeasible"
     assert result.conflicts and "PIN" in result.conflicts[0].rules
 
+
+def test_replan_names_what_an_extra_logged_session_lacks(client: TestClient) -> None:
+    """An entry without a plan_id is an extra session: its date is the athlete's to say."""
+    request, previous = _plan_in_progress(client)
+    assert previous.plan is not None
+    as_of = previous.plan.start_date + dt.timedelta(days=7)
+    log = {"sessions": [{"kind": "run", "minutes": 30}]}
+    body = _replan_body(request, previous, log, as_of.isoformat())
+    response = client.post("/v1/replan", json=body)
+    assert response.status_code == 422
+    fields = [problem["field"] for problem in response.json()["detail"]]
+    assert fields == ["log.sessions[0].date"]

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
+from zoneinfo import ZoneInfo
 
 import typer
 from pydantic import BaseModel, ValidationError
@@ -60,6 +61,11 @@ def load_previous(path: Path) -> SolveResult:
     return result
 
 
+def today_in(timezone: str) -> dt.date:
+    """The athlete's today: a log written late on Sunday in Sydney is not Monday's."""
+    return dt.datetime.now(ZoneInfo(timezone)).date()
+
+
 def replan_command(
     request_file: Annotated[
         Path, typer.Argument(metavar="REQUEST.json", help="The PlanRequest JSON file.")
@@ -70,13 +76,14 @@ def replan_command(
     ],
     log_file: Annotated[Path, typer.Argument(metavar="LOG.json", help="A ReplanLog JSON file.")],
     as_of: Annotated[
-        dt.datetime,
+        dt.datetime | None,
         typer.Option(
             "--as-of",
             formats=["%Y-%m-%d"],
-            help="First day to plan again (YYYY-MM-DD); the days before are the past.",
+            help="First day to plan again (YYYY-MM-DD); the days before are the past. "
+            "Default: today, in the request's time zone.",
         ),
-    ],
+    ] = None,
     output: OutputOption = None,
     ics: IcsOption = None,
     time_limit: TimeLimitOption = None,
@@ -85,7 +92,8 @@ def replan_command(
         bool, typer.Option("--days/--no-days", help="Show each day's sessions.")
     ] = True,
 ) -> None:
-    """Re-plan RESULT.json's plan from --as-of on, after what LOG.json says happened.
+    """Re-plan RESULT.json's plan from --as-of (default today) on, after what LOG.json
+    says happened.
 
     Exit code 0 for a plan, 1 when none exists or time ran out, 2 for invalid input (a
     log that does not fit the plan names the field).
@@ -106,12 +114,15 @@ def replan_command(
 
     from solver.replanning import ReplanInputError, prepare, replan
 
-    day = as_of.date()
+    day = as_of.date() if as_of is not None else today_in(request.timezone)
     try:
         replanning = prepare(request, previous, log, day)
     except ReplanInputError as error:
+        # Here as_of is an option, and maybe not one the user typed.
+        option = "--as-of" if as_of is not None else "--as-of (default: today)"
+        problems = [(option if f == "as_of" else f, why) for f, why in error.problems]
         raise exit_with_input_error(
-            InputError(str(log_file), "the log does not fit the plan", error.problems)
+            InputError(str(log_file), "the log does not fit the plan", problems)
         ) from None
 
     def run(on_progress: Callable[[ProgressLike], None], stop: threading.Event) -> SolveResult:

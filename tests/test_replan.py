@@ -603,3 +603,39 @@ def test_replan_command_replans_and_names_bad_log_fields(tmp_path: Any) -> None:
     bad = CliRunner().invoke(app, [*args, "--as-of", "2027-03-10"])
     assert bad.exit_code == 2
     assert "log.missed[0]" in bad.output
+
+
+def test_replan_command_plans_again_from_the_athletes_today(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --as-of the re-plan starts today, in the request's time zone; a today
+    outside the plan names the option and that it was the default."""
+    import typer
+    from typer.testing import CliRunner
+
+    from solver import cli_replan
+
+    request, previous = planned()
+    app = typer.Typer()
+    app.command()(cli_replan.replan_command)
+    for name, model in (("request", request), ("result", previous), ("log", ReplanLog())):
+        (tmp_path / f"{name}.json").write_text(model.model_dump_json())
+    args = [str(tmp_path / f"{n}.json") for n in ("request", "result", "log")]
+    asked: list[str] = []
+
+    def today(timezone: str) -> dt.date:
+        asked.append(timezone)
+        return dt.date(2027, 3, 10)
+
+    monkeypatch.setattr(cli_replan, "today_in", today)
+    run = CliRunner().invoke(app, [*args, "--no-days", "-o", str(tmp_path / "new.json")])
+    assert run.exit_code == 0, run.output
+    assert asked == [request.timezone]
+    new = SolveResult.model_validate_json((tmp_path / "new.json").read_text())
+    assert new.plan is not None
+    assert future(new, dt.date(2027, 3, 10)) == future(previous, dt.date(2027, 3, 10))
+    monkeypatch.setattr(cli_replan, "today_in", lambda timezone: dt.date(2026, 11, 28))
+    late = CliRunner(env={"COLUMNS": "200"}).invoke(app, [*args, "--no-days"])
+    assert late.exit_code == 2
+    assert "--as-of (default: today)" in late.output
+    assert "2026-11-28 is outside the plan" in late.output

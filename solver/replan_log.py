@@ -159,13 +159,27 @@ def model_minutes(tl: Timeline, kind: str, run_type: str | None, day: int, minut
 
 
 def check_log(
-    request: PlanRequest, previous: Plan | None, log: ReplanLog, as_of: dt.date
+    request: PlanRequest,
+    previous: Plan | None,
+    log: ReplanLog,
+    as_of: dt.date,
+    previous_from: dt.date | None = None,
 ) -> list[tuple[str, str]]:
-    """Every problem of the inputs, as (field, reason) pairs naming the rule it protects."""
+    """Every problem of the inputs, as (field, reason) pairs naming the rule it protects.
+    `previous_from` is the day `previous` was itself re-planned from, if it was."""
     problems: list[tuple[str, str]] = []
     start, last = request.start_date, request.last_day
     if previous is None:
         return [("previous.plan", "the previous result holds no plan to re-plan")]
+    if previous_from is not None and as_of < previous_from:
+        problems.append(
+            (
+                "as_of",
+                f"{as_of} is before {previous_from}, the day the previous result was "
+                "re-planned from: what was logged up to then would be planned again. "
+                f"Re-plan from {previous_from} or later, or re-plan the result before it",
+            )
+        )
     if (previous.start_date, previous.end_date) != (start, last):
         problems.append(
             (
@@ -262,10 +276,14 @@ def check_log(
 
 
 def read_log(
-    request: PlanRequest, previous: Plan | None, log: ReplanLog, as_of: dt.date
+    request: PlanRequest,
+    previous: Plan | None,
+    log: ReplanLog,
+    as_of: dt.date,
+    previous_from: dt.date | None = None,
 ) -> Replanning:
     """The past as the model counts it, the future still planned, and the calendar."""
-    problems = check_log(request, previous, log, as_of)
+    problems = check_log(request, previous, log, as_of, previous_from)
     if problems or previous is None:
         raise ReplanInputError(problems)
     with_blocks = _with_exceptions(request, log.unavailable)

@@ -88,8 +88,9 @@ def prepare(
     request: PlanRequest, previous: SolveResult | Plan, log: ReplanLog, as_of: dt.date
 ) -> Replanning:
     """The re-plan's inputs read together; raises ReplanInputError naming each bad field."""
-    plan = previous.plan if isinstance(previous, SolveResult) else previous
-    return read_log(request, plan, log, as_of)
+    if isinstance(previous, SolveResult):
+        return read_log(request, previous.plan, log, as_of, previous.replanned_from)
+    return read_log(request, previous, log, as_of)
 
 
 def replan_rules(rp: Replanning, extra_rules: Sequence[Rule] = ()) -> list[Rule]:
@@ -311,6 +312,7 @@ def _stamp(result: SolveResult, rp: Replanning) -> SolveResult:
     solved on (its digest) and how the log was read."""
     result.request_digest = rp.request_digest
     result.log_notes = list(rp.notes)
+    result.replanned_from = rp.as_of
     return result
 
 

@@ -574,6 +574,11 @@ class SolveResult(StrictModel):
         "rounded to the model's units, a session on a slot the log made unavailable "
         "counted as missed, strength sessions above S1's cap left out).",
     )
+    replanned_from: dt.date | None = Field(
+        default=None,
+        description="Re-plans: the `as_of` this plan was re-planned from; the days before "
+        "it hold what was logged. A later re-plan of this result starts on it or after.",
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -732,7 +737,9 @@ class ReplanRequest(StrictModel):
         # Imported here: the check lives with the log's reader (solver/replan_log.py).
         from solver.replan_log import check_log
 
-        problems = check_log(self.request, self.previous.plan, self.log, self.as_of)
+        problems = check_log(
+            self.request, self.previous.plan, self.log, self.as_of, self.previous.replanned_from
+        )
         if problems:
             raise ValueError("; ".join(f"{field}: {reason}" for field, reason in problems))
         return self

@@ -639,3 +639,17 @@ def test_replan_command_plans_again_from_the_athletes_today(
     assert late.exit_code == 2
     assert "--as-of (default: today)" in late.output
     assert "2026-11-28 is outside the plan" in late.output
+
+
+def test_a_re_plan_of_a_re_plan_cannot_start_before_it() -> None:
+    """What a re-plan's log fixed stays fixed: re-planning its result from an earlier day
+    would plan those sessions again, so it names as_of instead."""
+    request, previous = planned()
+    first = replan(request, previous, ReplanLog(), dt.date(2027, 3, 10))
+    assert first.replanned_from == dt.date(2027, 3, 10)
+    again = replan(request, first, ReplanLog(), dt.date(2027, 3, 10))
+    assert again.status == "optimal"
+    with pytest.raises(ReplanInputError) as caught:
+        prepare(request, first, ReplanLog(), dt.date(2027, 3, 9))
+    assert [where for where, _why in caught.value.problems] == ["as_of"]
+    assert "2027-03-10, the day the previous result was re-planned from" in str(caught.value)

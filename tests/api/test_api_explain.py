@@ -217,3 +217,17 @@ def test_replan_names_what_an_extra_logged_session_lacks(client: TestClient) -> 
     assert response.status_code == 422
     fields = [problem["field"] for problem in response.json()["detail"]]
     assert fields == ["log.sessions[0].date"]
+
+
+def test_replan_of_a_re_plan_from_an_earlier_day_is_a_422_naming_as_of(
+    client: TestClient,
+) -> None:
+    request, previous = _plan_in_progress(client)
+    assert previous.plan is not None
+    as_of = previous.plan.start_date + dt.timedelta(days=7)
+    first = _replanned(client, request, previous, {}, as_of.isoformat())
+    assert first.replanned_from == as_of
+    earlier = (as_of - dt.timedelta(days=1)).isoformat()
+    response = client.post("/v1/replan", json=_replan_body(request, first, {}, earlier))
+    assert response.status_code == 422
+    assert [problem["field"] for problem in response.json()["detail"]] == ["as_of"]

@@ -9,7 +9,7 @@ import icalendar
 from api_requests import deterministic, infeasible_request, small_request
 from fastapi.testclient import TestClient
 
-from solver.schemas import Explanation, SolveResult
+from solver.schemas import Explanation, Plan, SolveResult
 
 
 def test_explain_names_the_colliding_rules(client: TestClient) -> None:
@@ -46,6 +46,12 @@ def _plan_in_progress(client: TestClient) -> tuple[dict[str, Any], SolveResult]:
     return request, previous
 
 
+def _a_week_in(previous: SolveResult) -> tuple[Plan, dt.date]:
+    """The plan in progress, and the day a week into it."""
+    assert previous.plan is not None
+    return previous.plan, previous.plan.start_date + dt.timedelta(days=7)
+
+
 def _replan_body(
     request: dict[str, Any], previous: SolveResult, log: dict[str, Any], as_of: str
 ) -> dict[str, Any]:
@@ -71,8 +77,7 @@ def _replanned(
 
 def test_replan_with_an_empty_log_keeps_the_future(client: TestClient) -> None:
     request, previous = _plan_in_progress(client)
-    assert previous.plan is not None
-    as_of = previous.plan.start_date.replace(day=previous.plan.start_date.day + 7)
+    plan, as_of = _a_week_in(previous)
     result = _replanned(client, request, previous, {}, as_of.isoformat())
     assert result.plan is not None
     future = {
@@ -81,9 +86,7 @@ def test_replan_with_an_empty_log_keeps_the_future(client: TestClient) -> None:
         if s.date >= as_of
     }
     planned = {
-        (s.date, s.slot, s.kind, s.run_type, s.minutes)
-        for s in previous.plan.sessions
-        if s.date >= as_of
+        (s.date, s.slot, s.kind, s.run_type, s.minutes) for s in plan.sessions if s.date >= as_of
     }
     assert future == planned
 
@@ -107,13 +110,11 @@ def test_replan_says_where_the_past_was_counted_otherwise_than_logged(
     """A 47-minute run counts as 45 (the model's 5-minute units): an app that only sees
     the JSON learns it from `log_notes`, as the CLI's reader does from its notes."""
     request, previous = _plan_in_progress(client)
-    assert previous.plan is not None
-    start = previous.plan.start_date
-    as_of = start.replace(day=start.day + 7)
-    taken = {(s.date, s.slot) for s in previous.plan.sessions}
+    plan, as_of = _a_week_in(previous)
+    taken = {(s.date, s.slot) for s in plan.sessions}
     day, slot = next(
         (s.date, other)
-        for s in previous.plan.sessions
+        for s in plan.sessions
         for other in ("am", "pm")
         if s.date < as_of and (s.date, other) not in taken
     )
@@ -163,9 +164,8 @@ def test_replan_as_a_calendar_cancels_what_the_plan_in_progress_loses(
     as a cancelled event under its old UID: a calendar app that imported the first plan
     ends up showing exactly the new one."""
     request, previous = _plan_in_progress(client)
-    assert previous.plan is not None
-    as_of = previous.plan.start_date + dt.timedelta(days=7)
-    missed = next(s for s in previous.plan.sessions if s.date < as_of and s.kind == "run")
+    plan, as_of = _a_week_in(previous)
+    missed = next(s for s in plan.sessions if s.date < as_of and s.kind == "run")
     body = _replan_body(request, previous, {"missed": [missed.id]}, as_of.isoformat())
     response = client.post("/v1/replan", json=body, headers={"Accept": "text/calendar"})
     assert response.status_code == 200, response.text
@@ -177,7 +177,7 @@ def test_replan_as_a_calendar_cancels_what_the_plan_in_progress_loses(
     result = _replanned(client, request, previous, {"missed": [missed.id]}, as_of.isoformat())
     assert result.plan is not None
     new = {s.id for s in result.plan.sessions}
-    lost = {s.id for s in previous.plan.sessions} - new
+    lost = {s.id for s in plan.sessions} - new
     assert missed.id in lost
     assert statuses == {
         "CONFIRMED": {f"{i}@stride" for i in new},
@@ -190,8 +190,7 @@ def test_a_replan_without_a_plan_answers_json_even_when_a_calendar_is_asked_for(
 ) -> None:
     """A pin on a day the log makes unavailable: no plan, so the explained JSON instead."""
     request, previous = _plan_in_progress(client)
-    assert previous.plan is not None
-    as_of = previous.plan.start_date + dt.timedelta(days=7)
+    _plan, as_of = _a_week_in(previous)
     away = (as_of + dt.timedelta(days=2)).isoformat()
     log = {
         "unavailable": [{"date": away, "slot": "all"}],
@@ -209,8 +208,7 @@ def test_a_replan_without_a_plan_answers_json_even_when_a_calendar_is_asked_for(
 def test_replan_names_what_an_extra_logged_session_lacks(client: TestClient) -> None:
     """An entry without a plan_id is an extra session: its date is the athlete's to say."""
     request, previous = _plan_in_progress(client)
-    assert previous.plan is not None
-    as_of = previous.plan.start_date + dt.timedelta(days=7)
+    _plan, as_of = _a_week_in(previous)
     log = {"sessions": [{"kind": "run", "minutes": 30}]}
     body = _replan_body(request, previous, log, as_of.isoformat())
     response = client.post("/v1/replan", json=body)
@@ -223,8 +221,7 @@ def test_replan_of_a_re_plan_from_an_earlier_day_is_a_422_naming_as_of(
     client: TestClient,
 ) -> None:
     request, previous = _plan_in_progress(client)
-    assert previous.plan is not None
-    as_of = previous.plan.start_date + dt.timedelta(days=7)
+    _plan, as_of = _a_week_in(previous)
     first = _replanned(client, request, previous, {}, as_of.isoformat())
     assert first.replanned_from == as_of
     earlier = (as_of - dt.timedelta(days=1)).isoformat()

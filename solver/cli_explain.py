@@ -33,6 +33,13 @@ STATUS_LINE = {
 }
 
 
+WISHES_LINE = {
+    "feasible": "Every wish can be met too.",
+    "unknown": "Whether every wish can be met was not settled in time: [bold]stride solve[/] "
+    "reports the wishes its plan bends, and why.",
+}
+
+
 def render_conflict_list(console: Console, title: str, conflicts: Sequence[Conflict]) -> None:
     """Each conflict: its rules and dates, its sentence, then its suggestions."""
     if not conflicts:
@@ -56,6 +63,8 @@ def render_explanation(console: Console, explanation: Explanation) -> None:
     render_conflict_list(
         console, "Wishes that cannot all be met (RULES.md §6)", explanation.wish_conflicts
     )
+    if explanation.wishes in WISHES_LINE:
+        console.print(f"\n{WISHES_LINE[explanation.wishes]}")
 
 
 def explain_command(

@@ -20,6 +20,10 @@ Choices made here, and why:
 - Every solve is single-worker with a fixed seed and a deterministic-time limit, probes run in
   a fixed order, so the same request gives the same explanation; a wall-clock budget bounds
   the whole search on a loaded machine.
+- Whether a plan exists at all is the one question a probe may leave open on a long
+  calendar (a feasible 52-week season: no answer in 15 s, a first plan from scratch takes
+  CP-SAT 37 s). Then the first plan is sought the way `solve` seeks it, placement window by
+  window and then the exercises (`plan_found`, about 10 s there): a plan found settles it.
 """
 
 from __future__ import annotations
@@ -47,6 +51,8 @@ PROBE_DETERMINISTIC_S = 5.0  # CP-SAT deterministic seconds per probe
 NEXT_CONFLICT_DETERMINISTIC_S = 1.5  # looking for one more conflict: give up sooner
 DEFAULT_BUDGET_S = 30.0  # wall clock for a whole explanation
 MAX_CONFLICTS = 3
+PLACEMENT_SHARE = 0.7  # of plan_found's budget, for placing the sessions
+MIN_PLAN_SEARCH_S = 1.0
 # Strength content is decided per block of up to MAX_BLOCK_WEEKS weeks, and a block's
 # rules are filed under its first week: a core with them needs the block's weeks too.
 CONTENT_RULES = frozenset({"S6", "S7", "S8", "S9", "S10", "S12"})
@@ -466,24 +472,50 @@ def explain(
     status, conflicts = conflicts_for(
         request, extra_rules, budget_s=seconds, max_conflicts=max_conflicts
     )
+    left = seconds - (time.monotonic() - started)
+    if status == "unknown" and plan_found(request, extra_rules, budget_s=left):
+        status, conflicts = "feasible", []
     wish_conflicts: list[Conflict] = []
+    wishes: ProbeStatus | None = None
     strict = request.options.strict_preferences
     if status == "feasible" and not strict:
         xm = build_explain_model(request, extra_rules)
         left = max(1.0, seconds - (time.monotonic() - started))
-        _, wish_conflicts = conflicts_for(
+        wishes, wish_conflicts = conflicts_for(
             request,
             extra_rules,
             pool=xm.safety_groups + xm.wish_groups,
             budget_s=left,
             max_conflicts=max_conflicts,
         )
+        if wishes == "unknown":
+            wish_conflicts = []  # not a conflict: nothing is known to collide
     return Explanation(
         status=status,
         conflicts=conflicts,
+        wishes=wishes,
         wish_conflicts=wish_conflicts,
         wall_time_s=round(time.monotonic() - started, 3),
     )
+
+
+def plan_found(request: PlanRequest, extra_rules: Sequence[Rule], *, budget_s: float) -> bool:
+    """Whether a whole plan keeping every hard rule turns up within `budget_s`, sought as
+    `solve` seeks its first one on a long calendar (see the module doc); False says
+    nothing either way."""
+    # Here: only a calendar the probes left open needs the warm-start machinery.
+    from solver.content_warm_start import complete_hint
+    from solver.warm_start import rolling_hint
+
+    started = time.monotonic()
+    if budget_s < MIN_PLAN_SEARCH_S:
+        return False
+    placement = rolling_hint(request, extra_rules, budget_s=PLACEMENT_SHARE * budget_s).hint
+    left = budget_s - (time.monotonic() - started)
+    if placement is None or left < MIN_PLAN_SEARCH_S:
+        return False
+    built = build_model(request, extra_rules)
+    return complete_hint(built, extra_rules, budget_s=left, placement=placement).hinted
 
 
 def rule_ids(groups: Iterable[Group]) -> list[str]:

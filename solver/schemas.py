@@ -618,6 +618,12 @@ class Explanation(StrictModel):
     conflicts: list[Conflict] = Field(
         default_factory=list, description="When infeasible: disjoint minimal conflicts."
     )
+    wishes: Literal["feasible", "infeasible", "unknown"] | None = Field(
+        default=None,
+        description="When feasible without strict_preferences: whether a plan keeps every "
+        "wish too (`infeasible`: some must bend, see wish_conflicts; `unknown`: not settled "
+        "within the budget).",
+    )
     wish_conflicts: list[Conflict] = Field(
         default_factory=list,
         description="When feasible without strict_preferences: minimal sets of wishes and "

@@ -21,10 +21,11 @@ from solver.explaining import (
     conflicts_for,
     explain,
     find_cores,
+    plan_found,
 )
 from solver.schemas import WEEKDAYS, PlanRequest
 from solver.stopping import new_solver
-from solver.timeline import LONG_RUN_MIN, MIN_RUN_MINUTES
+from solver.timeline import LONG_RUN_MIN, MIN_RUN_MINUTES, Timeline
 
 ALL_DAYS = {
     d: {"am": {"minutes": 60, "time": "07:00"}, "pm": {"minutes": 60, "time": "18:00"}}
@@ -217,9 +218,36 @@ def test_suggestions_come_smallest_first() -> None:
 def test_feasible_calendar_lists_the_wishes_that_must_bend() -> None:
     result = explain(too_few_days_for_strength(strict=False), budget_s=30)
     assert result.status == "feasible"
+    assert result.wishes == "infeasible"
     assert result.conflicts == []
     assert result.wish_conflicts
     assert {"S1", "S2"} <= set(result.wish_conflicts[0].rules)
+
+
+def test_a_calendar_that_keeps_every_wish_says_so() -> None:
+    result = explain(request(weeks=2, options__strict_preferences=False), budget_s=30)
+    assert (result.status, result.wishes, result.wish_conflicts) == ("feasible", "feasible", [])
+
+
+def test_a_plan_found_settles_what_the_probes_left_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a long calendar the first probe may run out (a feasible 52-week season did, in
+    15 s); a first plan found the way solve finds it then shows the calendar feasible. A
+    wish question left open is said so, not listed as a conflict."""
+    from solver import explaining
+    from solver.explain_words import unknown_conflict
+
+    unknown = ("unknown", [unknown_conflict(Timeline(request()))])
+    monkeypatch.setattr(explaining, "conflicts_for", lambda *a, **k: unknown)
+    easy = request(weeks=2, options__strict_preferences=False)
+    result = explain(easy, budget_s=30)
+    assert (result.status, result.conflicts) == ("feasible", [])
+    assert (result.wishes, result.wish_conflicts) == ("unknown", [])
+    assert explain(easy, budget_s=0.5).status == "unknown"  # no time to look for a plan
+
+
+def test_plan_found_finds_no_plan_where_none_exists() -> None:
+    assert plan_found(request(weeks=2), (), budget_s=10)
+    assert not plan_found(too_few_days_for_strength(), (), budget_s=10)
 
 
 def test_unmet_wish_names_the_rules_in_the_way() -> None:

@@ -24,6 +24,8 @@ Choices made here, and why:
   calendar (a feasible 52-week season: no answer in 15 s, a first plan from scratch takes
   CP-SAT 37 s). Then the first plan is sought the way `solve` seeks it, placement window by
   window and then the exercises (`plan_found`, about 10 s there): a plan found settles it.
+  Unlike the probes that search runs on the wall clock, so a slow machine may still leave
+  the question open.
 """
 
 from __future__ import annotations

@@ -131,6 +131,12 @@ def replan_command(
     console = stdout_console()
     result = run_with_progress(console, request.options.time_limit_s, run)
     show_result(console, result, replanning.request, days=days)
+    if result.changes:
+        console.print(f"\n[bold]Changed from the plan in progress[/] ({len(result.changes)})")
+        for change in result.changes:
+            console.print(f"  - {escape(change.message)}")
+    elif result.plan is not None:
+        console.print("\nNo session changed from the plan in progress.")
     past = result.past_violations
     if past:
         console.print("\n[bold]What the logged past breaks by itself[/] (facts, kept as they are)")

@@ -19,7 +19,7 @@ from typing import Any
 
 from solver.plan_facts import run_type as session_run_type
 from solver.rules.base import CheckContext, CheckOutcome, EncodeContext, PenaltyTerm
-from solver.schemas import SLOT_NAMES, Pin, Session, SlotName
+from solver.schemas import SLOT_NAMES, Pin, Session, SessionChange, SlotName
 from solver.timeline import TRAINING_RUN_TYPES, Timeline
 from solver.vars import PlanVars
 
@@ -71,21 +71,36 @@ class ChangeRule:
         return terms
 
     def check(self, ctx: CheckContext) -> CheckOutcome:
-        tl = ctx.timeline
+        out = CheckOutcome()
+        for change in self.changes(ctx.timeline, ctx.plan.sessions):
+            out.penalty += 1
+            out.details.append(change.message)
+        return out
+
+    def changes(self, tl: Timeline, sessions: Sequence[Session]) -> list[SessionChange]:
+        """The slots from as_of on whose session differs from the plan in progress."""
         now: dict[SlotDate, Session] = {
             (s.date, s.slot): s
-            for s in ctx.plan.sessions
+            for s in sessions
             if s.kind in ("run", "strength") and s.date >= self.as_of
         }
-        out = CheckOutcome()
+        out = []
         for key in sorted(set(now) | set(self.baseline)):
             if not tl.start <= key[0] <= tl.end or key[0] < self.as_of:
                 continue
             before, after = self.baseline.get(key), now.get(key)
             if before is not None and after is not None and _same(before, after):
                 continue
-            out.penalty += 1
-            out.details.append(f"{key[0]} {key[1]}: {_describe(before)} -> {_describe(after)}")
+            out.append(
+                SessionChange(
+                    date=key[0],
+                    slot=key[1],
+                    before=before.id if before else None,
+                    after=after.id if after else None,
+                    message=f"{key[0]:%a %Y-%m-%d} {key[1]}: {_describe(before)} -> "
+                    f"{_describe(after)}",
+                )
+            )
         return out
 
 

@@ -63,6 +63,7 @@ from solver.schemas import (
     UnmetWish,
     Violation,
 )
+from solver.timeline import Timeline
 from solver.validate import validate
 
 if TYPE_CHECKING:
@@ -194,6 +195,9 @@ def replan(
     # re-plan's own violations are none: bound_slack never lets a decision add to them).
     checked = time.monotonic()
     result.past_violations, _own = split_violations(rp, result, extra_rules)
+    if result.plan is not None:
+        change = ChangeRule(rp.baseline, rp.as_of)
+        result.changes = change.changes(Timeline(rp.request), result.plan.sessions)
     stages.check_s = round(time.monotonic() - checked, 3)
     result.wall_time_s = round(time.monotonic() - started, 3)
     return result

@@ -543,6 +543,18 @@ class StageTimes(StrictModel):
     )
 
 
+class SessionChange(StrictModel):
+    """One slot whose session a re-plan changed."""
+
+    date: dt.date
+    slot: SlotName
+    before: str | None = Field(description="The plan in progress's session id there, if any.")
+    after: str | None = Field(description="The new plan's session id there, if any.")
+    message: str = Field(
+        description="What it was and is, e.g. `Thu 2027-03-18 am: 30' easy -> nothing`."
+    )
+
+
 class SolveResult(StrictModel):
     status: Status
     objective: float | None = None
@@ -573,6 +585,12 @@ class SolveResult(StrictModel):
         description="Re-plans: where the past was counted otherwise than logged (minutes "
         "rounded to the model's units, a session on a slot the log made unavailable "
         "counted as missed, strength sessions above S1's cap left out).",
+    )
+    changes: list[SessionChange] = Field(
+        default_factory=list,
+        description="Re-plans: each slot from `as_of` on whose session differs from the plan "
+        "in progress (added, dropped, moved, or changed in kind, run type or minutes), as "
+        "the CHANGE rule counts them; a moved session is two entries.",
     )
     replanned_from: dt.date | None = Field(
         default=None,

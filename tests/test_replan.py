@@ -88,6 +88,10 @@ def assert_clean(
     # R1's day preference) may count a past that breaks those rules differently: a
     # constant of the past. With a rule-abiding past the objectives agree exactly.
     assert report.objective_matches or past
+    # The changes listed are the ones CHANGE counts, by the validator's reading.
+    counted = [p for p in report.penalties if p.rule == "CHANGE"]
+    details = counted[0].detail.split("; ") if counted and counted[0].detail else []
+    assert [c.message for c in result.changes] == details
 
 
 # --- the empty log ---------------------------------------------------------------------
@@ -103,6 +107,7 @@ def test_empty_log_keeps_the_future(offset: int) -> None:
     assert future(result, as_of) == future(previous, as_of)
     assert result.objective == previous.objective
     assert not any(p.rule == "CHANGE" for p in result.penalties)
+    assert result.changes == []
 
 
 # --- any log -----------------------------------------------------------------------------
@@ -634,6 +639,7 @@ def test_replan_command_plans_again_from_the_athletes_today(
     new = SolveResult.model_validate_json((tmp_path / "new.json").read_text())
     assert new.plan is not None
     assert future(new, dt.date(2027, 3, 10)) == future(previous, dt.date(2027, 3, 10))
+    assert "No session changed from the plan in progress." in run.output
     monkeypatch.setattr(cli_replan, "today_in", lambda timezone: dt.date(2026, 11, 28))
     late = CliRunner(env={"COLUMNS": "200"}).invoke(app, [*args, "--no-days"])
     assert late.exit_code == 2
@@ -653,3 +659,26 @@ def test_a_re_plan_of_a_re_plan_cannot_start_before_it() -> None:
         prepare(request, first, ReplanLog(), dt.date(2027, 3, 9))
     assert [where for where, _why in caught.value.problems] == ["as_of"]
     assert "2027-03-10, the day the previous result was re-planned from" in str(caught.value)
+
+
+def test_the_result_lists_what_changed_from_the_plan_in_progress() -> None:
+    """A run forbidden on its planned day: that slot is listed as changed, naming the
+    session it had and what it has now; every listed slot really differs."""
+    request, previous = planned()
+    assert previous.plan is not None
+    as_of = dt.date(2027, 3, 8)
+    run = next(s for s in previous.plan.sessions if s.date >= as_of and s.kind == "run")
+    log = ReplanLog(pins=[Pin(date=run.date, kind="run", forbid=True)])
+    result = replan(request, previous, log, as_of)
+    assert_clean(request, previous, log, as_of, result)
+    assert result.plan is not None
+    (there,) = [c for c in result.changes if (c.date, c.slot) == (run.date, run.slot)]
+    assert there.before == run.id and there.after != run.id
+    assert there.message.startswith(f"{run.date:%a %Y-%m-%d} {run.slot}: {run.minutes}'")
+    old = {s.id: s for s in previous.plan.sessions}
+    new = {s.id: s for s in result.plan.sessions}
+    for change in result.changes:
+        before = old.get(change.before) if change.before else None
+        after = new.get(change.after) if change.after else None
+        assert (change.before is None or before is not None) and (change.after is None or after)
+        assert before is None or after is None or before.model_dump() != after.model_dump()

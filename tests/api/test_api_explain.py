@@ -89,6 +89,7 @@ def test_replan_with_an_empty_log_keeps_the_future(client: TestClient) -> None:
         (s.date, s.slot, s.kind, s.run_type, s.minutes) for s in plan.sessions if s.date >= as_of
     }
     assert future == planned
+    assert result.changes == []
 
 
 def test_replan_rejects_a_log_that_does_not_fit_the_plan(client: TestClient) -> None:

@@ -245,6 +245,36 @@ def test_a_plan_found_settles_what_the_probes_left_open(monkeypatch: pytest.Monk
     assert explain(easy, budget_s=0.5).status == "unknown"  # no time to look for a plan
 
 
+def test_a_long_calendar_probes_briefly_then_seeks_a_plan_then_probes_at_length(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """17 weeks and more: a short first probe, a first plan sought with most of what is
+    left, and only then the long probe with the rest."""
+    from solver import explaining
+
+    calls: list[tuple[str, float]] = []
+    unknown = ("unknown", [])
+
+    def probing(*_a: Any, budget_s: float, first_probe_s: float = 5.0, **_k: Any) -> Any:
+        calls.append(("probe", first_probe_s))
+        return unknown
+
+    def seeking(*_a: Any, budget_s: float) -> bool:
+        calls.append(("plan", budget_s))
+        return False
+
+    monkeypatch.setattr(explaining, "conflicts_for", probing)
+    monkeypatch.setattr(explaining, "plan_found", seeking)
+    assert explain(request(weeks=17), budget_s=20).status == "unknown"
+    assert [what for what, _ in calls] == ["probe", "plan", "probe"]
+    assert calls[0][1] == explaining.NEXT_CONFLICT_DETERMINISTIC_S
+    assert 14 < calls[1][1] <= 0.75 * 20
+    assert calls[2][1] == explaining.PROBE_DETERMINISTIC_S
+    calls.clear()
+    explain(request(weeks=16), budget_s=20)
+    assert calls[0] == ("probe", explaining.PROBE_DETERMINISTIC_S)
+
+
 def test_plan_found_finds_no_plan_where_none_exists() -> None:
     assert plan_found(request(weeks=2), (), budget_s=10)
     assert not plan_found(too_few_days_for_strength(), (), budget_s=10)

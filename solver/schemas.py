@@ -299,7 +299,9 @@ class PlanRequest(StrictModel):
     def _timezone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
+        # A zone name is a file name to zoneinfo: "America" is a directory, and a name
+        # too long for the file system is an OSError, not a missing zone.
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             raise ValueError(f"unknown IANA time zone {value!r}") from None
         return value
 

@@ -355,3 +355,14 @@ def test_exercise_library_with_filters(client: TestClient) -> None:
 def test_unknown_exercise_filter_is_a_422(client: TestClient) -> None:
     fields = _fields(client.get("/v1/exercises", params={"pillar": "arms"}))
     assert list(fields) == ["pillar"]
+
+
+@pytest.mark.parametrize("zone", ["America", "Europe/", "x" * 300, "Mars/Olympus_Mons"])
+def test_a_time_zone_that_is_no_zone_is_a_422_naming_timezone(
+    client: TestClient, zone: str
+) -> None:
+    """A zone name is a file name to zoneinfo: a directory ("America", a common slip for
+    "America/New_York") or a name too long for the file system used to be a 500."""
+    fields = _fields(client.post("/v1/solve", json=small_request(timezone=zone)))
+    assert list(fields) == ["timezone"]
+    assert "unknown IANA time zone" in fields["timezone"]

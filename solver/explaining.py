@@ -487,7 +487,7 @@ def explain(
         else min(DEFAULT_BUDGET_S, max(5.0, request.options.time_limit_s))
     )
     # A long calendar gets a short first probe: it shows most infeasibilities (travel late
-    # in a 52-week season: 0.5 s), and where it cannot tell, the first plan `plan_found`
+    # in a 52-week season: 0.6 s), and where it cannot tell, the first plan `plan_found`
     # seeks is what usually settles it (see the module doc), while a long probe would only
     # have run out. Failing that, the long probe gets what is left.
     long = Timeline(request).num_weeks >= WARM_START_FROM_WEEKS

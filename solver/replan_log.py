@@ -28,6 +28,7 @@ from solver.schemas import (
     ReplanLog,
     Session,
     SlotName,
+    run_type_problem,
 )
 from solver.timeline import DEFAULT_SLOT_TIME, MIN_RUN_MINUTES, STRENGTH_MINUTES, UNIT, Timeline
 
@@ -97,8 +98,10 @@ def logged_sessions(
                 )
             )
             continue
-        if kind != "run" and entry.run_type is not None:
-            problems.append((f"log.sessions[{i}].run_type", f"a {kind} session has no run type"))
+        # Checked here too: the schema cannot see a kind the plan id stands for.
+        why = run_type_problem(kind, entry.run_type)
+        if why is not None:
+            problems.append((f"log.sessions[{i}].run_type", why))
         slot = entry.slot or (plan.slot if plan else "am")
         read.append(Logged(i, entry, date, slot, kind))
     return read, problems

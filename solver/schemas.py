@@ -700,11 +700,19 @@ class LoggedSession(StrictModel):
             raise ValueError("date: an extra session (no plan_id) needs its date")
         if self.plan_id is None and self.kind is None:
             raise ValueError("kind: an extra session (no plan_id) needs its kind")
-        if self.kind == "strength" and self.run_type is not None:
-            raise ValueError("run_type: a strength session has no run type")
-        if self.kind == "run" and self.run_type == "race":
-            raise ValueError("run_type: log a race with kind `race`")
+        why = run_type_problem(self.kind, self.run_type) if self.kind is not None else None
+        if why is not None:
+            raise ValueError(f"run_type: {why}")
         return self
+
+
+def run_type_problem(kind: str, run_type: str | None) -> str | None:
+    """Why a logged session of `kind` cannot have `run_type`, or None when it can."""
+    if kind != "run" and run_type is not None:
+        return f"a {kind} session has no run type"
+    if run_type == "race":
+        return "log a race with kind `race`"
+    return None
 
 
 class Pin(StrictModel):

@@ -542,18 +542,28 @@ def test_an_extra_session_names_what_it_lacks(entry: dict[str, Any], field: str)
 
 
 @pytest.mark.parametrize(
-    ("entry", "field"),
+    ("planned_kind", "entry", "field"),
     [
-        (LoggedSession(plan_id="2027-03-04-am-strength", run_type="easy", minutes=40), "run_type"),
-        (LoggedSession(plan_id="nope", minutes=40), "plan_id"),
+        ("strength", {"run_type": "easy"}, "run_type"),
+        (None, {"plan_id": "nope"}, "plan_id"),
+        # A run by its plan id alone, logged as a race: a race is logged with kind `race`.
+        ("run", {"run_type": "race"}, "run_type"),
     ],
 )
 def test_a_logged_plan_id_that_does_not_fit_names_the_field(
-    entry: LoggedSession, field: str
+    planned_kind: str | None, entry: dict[str, Any], field: str
 ) -> None:
     request, previous = planned()
+    assert previous.plan is not None
+    as_of = dt.date(2027, 3, 8)
+    # The fixture's plan is optimal, not unique: take a session of the kind it has.
+    plan_id = next(
+        (s.id for s in previous.plan.sessions if s.date < as_of and s.kind == planned_kind),
+        None,
+    )
+    logged = LoggedSession.model_validate({"plan_id": plan_id, "minutes": 40, **entry})
     with pytest.raises(ReplanInputError) as caught:
-        prepare(request, previous, ReplanLog(sessions=[entry]), dt.date(2027, 3, 8))
+        prepare(request, previous, ReplanLog(sessions=[logged]), as_of)
     assert [where for where, _reason in caught.value.problems] == [f"log.sessions[0].{field}"]
 
 

@@ -170,10 +170,21 @@ def check_log(
 ) -> list[tuple[str, str]]:
     """Every problem of the inputs, as (field, reason) pairs naming the rule it protects.
     `previous_from` is the day `previous` was itself re-planned from, if it was."""
+    return _checked(request, previous, log, as_of, previous_from)[0]
+
+
+def _checked(
+    request: PlanRequest,
+    previous: Plan | None,
+    log: ReplanLog,
+    as_of: dt.date,
+    previous_from: dt.date | None,
+) -> tuple[list[tuple[str, str]], list[Logged]]:
+    """check_log's problems, and the log's sessions as read on the way (logged_sessions)."""
     problems: list[tuple[str, str]] = []
     start, last = request.start_date, request.last_day
     if previous is None:
-        return [("previous.plan", "the previous result holds no plan to re-plan")]
+        return [("previous.plan", "the previous result holds no plan to re-plan")], []
     if previous_from is not None and as_of < previous_from:
         problems.append(
             (
@@ -275,7 +286,7 @@ def check_log(
                     f"unknown location {exc.location!r}; known: {sorted(request.locations)} (T2)",
                 )
             )
-    return problems
+    return problems, logged
 
 
 def read_log(
@@ -286,7 +297,7 @@ def read_log(
     previous_from: dt.date | None = None,
 ) -> Replanning:
     """The past as the model counts it, the future still planned, and the calendar."""
-    problems = check_log(request, previous, log, as_of, previous_from)
+    problems, logged_entries = _checked(request, previous, log, as_of, previous_from)
     if problems or previous is None:
         raise ReplanInputError(problems)
     with_blocks = _with_exceptions(request, log.unavailable)
@@ -312,7 +323,7 @@ def read_log(
             session.date, session.slot, session.kind, session.run_type, session.minutes
         )
     race_minutes: dict[SlotDate, int] = {}
-    for logged in logged_sessions(planned, log)[0]:
+    for logged in logged_entries:
         entry, date, slot = logged.entry, logged.date, logged.slot
         day = blocked.day_of(date)
         plan_session = planned.get(entry.plan_id) if entry.plan_id else None

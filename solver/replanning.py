@@ -63,7 +63,6 @@ from solver.schemas import (
     UnmetWish,
     Violation,
 )
-from solver.timeline import Timeline
 from solver.validate import validate
 
 if TYPE_CHECKING:
@@ -196,8 +195,8 @@ def replan(
     checked = time.monotonic()
     result.past_violations, _own = split_violations(rp, result, extra_rules)
     if result.plan is not None:
-        change = ChangeRule(rp.baseline, rp.as_of)
-        result.changes = change.changes(Timeline(rp.request), result.plan.sessions)
+        change = next(rule for rule in rules if isinstance(rule, ChangeRule))
+        result.changes = change.changes(model.built.timeline, result.plan.sessions)
     stages.check_s = round(time.monotonic() - checked, 3)
     result.wall_time_s = round(time.monotonic() - started, 3)
     return result

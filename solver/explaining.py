@@ -408,7 +408,7 @@ def conflicts_for(
     request: PlanRequest,
     extra_rules: Sequence[Rule] = (),
     *,
-    pool: Sequence[Group] | None = None,
+    wishes_too: bool = False,
     budget_s: float = DEFAULT_BUDGET_S,
     max_conflicts: int = MAX_CONFLICTS,
     suggestions: bool = True,
@@ -416,15 +416,16 @@ def conflicts_for(
 ) -> tuple[ProbeStatus, list[Conflict]]:
     """The request's conflicts in words: rules, dates, a sentence and suggested changes.
 
-    `pool` defaults to what the request holds hard (every safety rule, and the wishes when
-    `strict_preferences` is set); `first_probe_s` bounds the first probe (see find_cores).
+    The groups searched are what the request holds hard (every safety rule, and the wishes
+    when `strict_preferences` is set), or with `wishes_too` every safety rule and every
+    wish; `first_probe_s` bounds the first probe (see find_cores).
     """
     from solver.explain_suggest import suggest
     from solver.explain_words import describe_core, unknown_conflict
 
     budget = Budget(budget_s)
     whole = build_explain_model(request, extra_rules)
-    chosen = list(pool) if pool is not None else whole.default_pool()
+    chosen = whole.safety_groups + whole.wish_groups if wishes_too else whole.default_pool()
     status, cores = find_cores(
         whole,
         chosen,
@@ -480,12 +481,12 @@ def explain(
     When a plan exists but some wishes must bend (only without `strict_preferences`),
     `wish_conflicts` says which wishes collide with which safety rules.
     """
-    started = time.monotonic()
     seconds = (
         budget_s
         if budget_s is not None
         else min(DEFAULT_BUDGET_S, max(5.0, request.options.time_limit_s))
     )
+    budget = Budget(seconds)
     # A long calendar gets a short first probe: it shows most infeasibilities (travel late
     # in a 52-week season: 0.6 s), and where it cannot tell, the first plan `plan_found`
     # seeks is what usually settles it (see the module doc), while a long probe would only
@@ -498,27 +499,21 @@ def explain(
         max_conflicts=max_conflicts,
         first_probe_s=NEXT_CONFLICT_DETERMINISTIC_S if long else PROBE_DETERMINISTIC_S,
     )
-    left = seconds - (time.monotonic() - started)
-    if status == "unknown" and plan_found(
-        request, extra_rules, budget_s=PLAN_SEARCH_SHARE * left if long else left
-    ):
+    share = PLAN_SEARCH_SHARE if long else 1.0
+    if status == "unknown" and plan_found(request, extra_rules, budget_s=share * budget.remaining):
         status, conflicts = "feasible", []
-    left = seconds - (time.monotonic() - started)
-    if status == "unknown" and long and left >= MIN_PLAN_SEARCH_S:
+    if status == "unknown" and long and budget.remaining >= MIN_PLAN_SEARCH_S:
         status, conflicts = conflicts_for(
-            request, extra_rules, budget_s=left, max_conflicts=max_conflicts
+            request, extra_rules, budget_s=budget.remaining, max_conflicts=max_conflicts
         )
     wish_conflicts: list[Conflict] = []
     wishes: ProbeStatus | None = None
-    strict = request.options.strict_preferences
-    if status == "feasible" and not strict:
-        xm = build_explain_model(request, extra_rules)
-        left = max(1.0, seconds - (time.monotonic() - started))
+    if status == "feasible" and not request.options.strict_preferences:
         wishes, wish_conflicts = conflicts_for(
             request,
             extra_rules,
-            pool=xm.safety_groups + xm.wish_groups,
-            budget_s=left,
+            wishes_too=True,
+            budget_s=max(1.0, budget.remaining),
             max_conflicts=max_conflicts,
         )
         if wishes == "unknown":
@@ -528,7 +523,7 @@ def explain(
         conflicts=conflicts,
         wishes=wishes,
         wish_conflicts=wish_conflicts,
-        wall_time_s=round(time.monotonic() - started, 3),
+        wall_time_s=round(time.monotonic() - budget.started, 3),
     )
 
 
